@@ -1,0 +1,161 @@
+# mapboot: a grub4dos-style scriptable boot shell for UEFI.
+#
+#   make            build/BOOTX64.EFI and the host tools in build/host/
+#   make run        boot the demo menu (examples/menu.lst) in QEMU+OVMF on this terminal
+#   make test       every test: host unit tests (ASan/UBSan), lint, clang build,
+#                   fuzzers (short fixed-time run), QEMU+OVMF end-to-end cases
+#   make deps       install the Debian packages the above need (as root)
+#
+# The same core (src/ cmd/ menu/ fs/ disk/) is compiled for UEFI with efi/
+# and for the Linux host with tests/host/.
+
+CC      ?= gcc
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
+LD      := ld
+OBJCOPY := objcopy
+BUILD   ?= build
+
+CORE_DIRS := src cmd menu fs disk
+CORE_SRCS := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
+EFI_SRCS  := $(sort $(wildcard efi/*.c))
+HOSTPLAT_SRCS := tests/host/platform.c
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wvla
+
+# ---- UEFI ----
+GNUEFI_INC := /usr/include/efi
+GNUEFI_LIB := /usr/lib
+# Everything in the EFI binary: no red zone (timer interrupts use our stack),
+# freestanding, position independent, 16-bit wchar, and no libc headers.
+EFI_CFLAGS := -std=gnu11 -O2 -g0 $(WARN) -ffreestanding -fno-builtin -fno-stack-protector \
+    -fno-stack-check -fpic -fshort-wchar -mno-red-zone -fno-asynchronous-unwind-tables \
+    -DGNU_EFI_USE_MS_ABI -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+    -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/x86_64
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+    -T efi/mapboot.lds $(GNUEFI_LIB)/crt0-efi-x86_64.o
+
+EFI_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(CORE_SRCS) $(EFI_SRCS))
+
+# ---- host ----
+HOST_CFLAGS := -std=gnu11 -g $(WARN) -DMB_HOST
+HOST_LDFLAGS := -Wl,-T,tests/host/tables.lds
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
+ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
+
+.PHONY: all efi host deps run test test-unit test-lint test-clang test-fuzz test-qemu \
+        test-host-scripts clean esp fuzz
+all: efi host
+
+efi: $(BUILD)/BOOTX64.EFI
+host: $(BUILD)/host/mapboot $(BUILD)/host/mapboot-lint
+
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(efi) $<"; $(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/efi/mapboot.so: $(EFI_OBJS) efi/mapboot.lds
+	@echo "  LD $@"; $(LD) $(EFI_LDFLAGS) $(EFI_OBJS) $(GNUEFI_LIB)/libgnuefi.a -o $@
+	@# -shared tolerates undefined symbols; a boot binary must not have any.
+	@undef=$$(nm -u $@); if [ -n "$$undef" ]; then \
+	    echo "error: undefined symbols in $@:"; echo "$$undef"; rm -f $@; exit 1; fi
+
+$(BUILD)/BOOTX64.EFI: $(BUILD)/efi/mapboot.so
+	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
+	    --target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(host) $<"; $(CC) $(HOST_CFLAGS) -O2 -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(asan) $<"; $(CC) $(HOST_CFLAGS) -O1 $(SAN) -MMD -MP -c $< -o $@
+
+$(BUILD)/host/mapboot: $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o tests/host/tables.lds
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o $(HOST_LDFLAGS) -o $@
+
+$(BUILD)/host/mapboot-lint: $(HOST_OBJS) $(BUILD)/host/obj/tests/host/lint.o tests/host/tables.lds
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/lint.o $(HOST_LDFLAGS) -o $@
+
+# The shell under sanitizers, for the host script tests.
+$(BUILD)/asan/mapboot: $(ASAN_OBJS) $(BUILD)/asan/tests/host/main.o tests/host/tables.lds
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(SAN) $(ASAN_OBJS) $(BUILD)/asan/tests/host/main.o $(HOST_LDFLAGS) -o $@
+
+$(BUILD)/asan/unit: $(ASAN_OBJS) $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS)) tests/host/tables.lds
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(SAN) $(ASAN_OBJS) $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS)) \
+	    $(HOST_LDFLAGS) -o $@
+
+# ---- fuzzers (clang + libFuzzer) ----
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -DMB_HOST -DMB_FUZZ -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_SECONDS ?= 20
+
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(fuzz) $<"; $(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJS) $(BUILD)/fuzz/tests/fuzz/fuzz_%.o
+	@echo "  LD $@"; $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(HOST_LDFLAGS) -o $@
+
+fuzz: $(FUZZ_BINS)
+
+# ---- set-up ----
+DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang \
+    libclang-rt-14-dev
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "mapboot needs these Debian packages; run as root:"; \
+	    echo "  apt-get update && apt-get install -y" $$missing; exit 1; \
+	  fi; \
+	  echo "installing:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+OVMF_CODE := /usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS := /usr/share/OVMF/OVMF_VARS_4M.fd
+
+# An ESP image: the binary at \EFI\BOOT\BOOTX64.EFI, the demo menu at \efi\grub\menu.lst.
+$(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI examples/menu.lst $(wildcard examples/*)
+	tests/qemu/mkesp $@ $(BUILD)/BOOTX64.EFI examples/menu.lst examples
+
+esp: $(BUILD)/esp.img
+
+run: deps
+	$(MAKE) all $(BUILD)/esp.img
+	cp $(OVMF_VARS) $(BUILD)/run-vars.fd
+	qemu-system-x86_64 -machine q35 -accel tcg -m 512 -nographic -no-reboot -net none \
+	    -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
+	    -drive if=pflash,format=raw,file=$(BUILD)/run-vars.fd \
+	    -drive format=raw,file=$(BUILD)/esp.img
+
+# ---- tests ----
+test: deps
+	$(MAKE) all
+	@tests/run-all $(BUILD)
+
+test-unit: $(BUILD)/asan/unit
+	$(BUILD)/asan/unit
+
+test-clang:
+	$(MAKE) BUILD=$(BUILD)/clang CC=clang all
+
+test-fuzz: $(FUZZ_BINS)
+	tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

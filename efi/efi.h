@@ -1,0 +1,29 @@
+/*
+ * The one header that pulls in gnu-efi. Only files in efi/ include it; the
+ * core sees src/platform.h. Holds the firmware globals and the conversions
+ * between EFI_STATUS and our negative error codes (src/err.h).
+ */
+#ifndef MB_EFI_H
+#define MB_EFI_H
+
+#include <efi.h>
+
+#include "../src/err.h"
+#include "../src/libc.h"
+
+extern EFI_HANDLE efi_image;
+extern EFI_SYSTEM_TABLE *efi_st;
+extern EFI_BOOT_SERVICES *efi_bs;
+extern EFI_RUNTIME_SERVICES *efi_rs;
+
+/* EFI_STATUS -> negative error code (0 for EFI_SUCCESS). */
+int efi_to_rc(EFI_STATUS st);
+/* negative error code -> EFI_STATUS */
+EFI_STATUS rc_to_efi(int rc);
+#define EEFI(st) efi_to_rc(st)
+#define EFIRC(rc) rc_to_efi(rc)
+
+void efi_console_init(void);
+void efi_bootfs_init(EFI_HANDLE device);
+
+#endif

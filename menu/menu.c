@@ -1,0 +1,323 @@
+/*
+ * menu.lst: splitting a file into its global section and entries, the
+ * iftitle conditions, and running a chosen entry (DESIGN.md §2, grub4dos
+ * semantics: each entry starts with errorcheck on, boots at its end if a
+ * loader was set, and on failure goes to its fallback or back to the menu).
+ */
+#include "menu.h"
+
+#include "../fs/fs.h"
+#include "../src/platform.h"
+
+struct menu *menu_cur;
+
+void menu_free(struct menu *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->n; i++) {
+        free(m->entries[i].title);
+        free(m->entries[i].help);
+        free(m->entries[i].cond);
+    }
+    free(m->entries);
+    free(m->path);
+    free(m->password);
+    free(m->password_file);
+    script_put(m->s);
+    if (menu_cur == m)
+        menu_cur = NULL;
+    free(m);
+}
+
+static int hexval(int c)
+{
+    return is_digit(c) ? c - '0' : to_lower(c) - 'a' + 10;
+}
+
+char *menu_unescape(const char *s)
+{
+    char *out = malloc(strlen8(s) * 3 + 1), *o = out;
+    if (!out)
+        return NULL;
+    while (*s) {
+        if (*s != '\\' || !s[1]) {
+            *o++ = *s++;
+            continue;
+        }
+        s++;
+        switch (*s) {
+        case 'n': *o++ = '\n'; s++; break;
+        case 't': *o++ = '\t'; s++; break;
+        case 'r': *o++ = '\r'; s++; break;
+        case 'a': *o++ = '\a'; s++; break;
+        case 'b': *o++ = '\b'; s++; break;
+        case 'f': *o++ = '\f'; s++; break;
+        case 'v': *o++ = '\v'; s++; break;
+        case 'x': {
+            int v = 0, k = 0;
+            s++;
+            while (k < 2 && is_xdigit((unsigned char)*s)) {
+                v = v * 16 + hexval((unsigned char)*s++);
+                k++;
+            }
+            if (k == 0)
+                *o++ = 'x';
+            else if (v)
+                *o++ = (char)v;
+            break;
+        }
+        case 'X': {
+            /* a UTF-16 code unit, written as UTF-8 */
+            unsigned v = 0;
+            int k = 0;
+            s++;
+            while (k < 4 && is_xdigit((unsigned char)*s)) {
+                v = v * 16 + (unsigned)hexval((unsigned char)*s++);
+                k++;
+            }
+            if (k == 0 || v == 0) {
+                if (k == 0)
+                    *o++ = 'X';
+            } else if (v < 0x80) {
+                *o++ = (char)v;
+            } else if (v < 0x800) {
+                *o++ = (char)(0xC0 | (v >> 6));
+                *o++ = (char)(0x80 | (v & 0x3F));
+            } else {
+                *o++ = (char)(0xE0 | (v >> 12));
+                *o++ = (char)(0x80 | ((v >> 6) & 0x3F));
+                *o++ = (char)(0x80 | (v & 0x3F));
+            }
+            break;
+        }
+        default:
+            if (*s >= '0' && *s <= '7') {
+                int v = 0, k = 0;
+                while (k < 3 && *s >= '0' && *s <= '7' && v * 8 + (*s - '0') <= 0377) {
+                    v = v * 8 + (*s++ - '0');
+                    k++;
+                }
+                if (v)
+                    *o++ = (char)v;
+            } else {
+                *o++ = *s++;
+            }
+            break;
+        }
+    }
+    *o = 0;
+    return out;
+}
+
+static const char *skip_ws(const char *s)
+{
+    while (is_space((unsigned char)*s))
+        s++;
+    return s;
+}
+
+/* "title=Foo" and "timeout=5": grub4dos lets '=' end the first word. */
+static const char *after_keyword(const char *t, size_t kwlen)
+{
+    t += kwlen;
+    if (*t == '=')
+        t++;
+    return skip_ws(t);
+}
+
+static int add_entry(struct menu *m, const char *text, const char *cond, size_t line)
+{
+    struct menu_entry *e;
+    char *t, *nl;
+    if (m->n >= MENU_ENTRIES_MAX)
+        return shell_error(-E2BIG, "more than %d titles", MENU_ENTRIES_MAX);
+    if (m->n % 16 == 0) {
+        struct menu_entry *ne = realloc(m->entries, sizeof(*ne) * (size_t)(m->n + 16));
+        if (!ne)
+            return -ENOMEM;
+        m->entries = ne;
+    }
+    e = &m->entries[m->n];
+    memset(e, 0, sizeof(*e));
+    t = menu_unescape(text);
+    if (!t)
+        return -ENOMEM;
+    nl = strchr8(t, '\n');
+    if (nl) {
+        *nl = 0;
+        e->help = strdup8(nl + 1);
+    }
+    e->title = t;
+    e->cond = cond ? strdup8(cond) : NULL;
+    e->from = line + 1;
+    e->to = m->s->nlines;
+    e->title_line = m->s->lineno[line];
+    e->visible = true;
+    if (m->n > 0)
+        m->entries[m->n - 1].to = line;
+    m->n++;
+    return 0;
+}
+
+/* An entry with no command lines is dropped, as in grub4dos. */
+static bool entry_has_commands(struct menu *m, struct menu_entry *e)
+{
+    for (size_t i = e->from; i < e->to; i++) {
+        const char *t = skip_ws(m->s->lines[i]);
+        if (*t && *t != '#')
+            return true;
+    }
+    return false;
+}
+
+int menu_parse(const char *path, const char *text, size_t len, struct menu **out)
+{
+    struct menu *m = calloc(1, sizeof(*m));
+    int rc;
+    if (!m)
+        return -ENOMEM;
+    m->timeout = -1;
+    m->path = strdup8(path);
+    if (!m->path) {
+        free(m);
+        return -ENOMEM;
+    }
+    rc = script_parse(path, text, len, 1, &m->s);
+    if (rc && !m->s) {
+        menu_free(m);
+        return rc;
+    }
+    m->global_to = m->s->nlines;
+    for (size_t i = 0; i < m->s->nlines; i++) {
+        const char *t = skip_ws(m->s->lines[i]);
+        int arc = 0;
+        if (str_starts_case8(t, "title") && (is_space((unsigned char)t[5]) || t[5] == '=' || !t[5])) {
+            arc = add_entry(m, after_keyword(t, 5), NULL, i);
+        } else if (str_starts_case8(t, "iftitle") && (is_space((unsigned char)t[7]) || !t[7])) {
+            const char *c = skip_ws(t + 7), *close;
+            char cond[512];
+            if (*c != '[' || !(close = strchr8(c, ']'))) {
+                shell.where_file = m->s->name;
+                shell.where_line = m->s->lineno[i];
+                arc = shell_error(-ESYNTAX, "iftitle needs [CONDITION] before the title");
+            } else {
+                size_t n = (size_t)(close - c - 1);
+                if (n >= sizeof(cond))
+                    n = sizeof(cond) - 1;
+                memcpy(cond, c + 1, n);
+                cond[n] = 0;
+                arc = add_entry(m, skip_ws(close + 1), cond, i);
+            }
+        } else {
+            continue;
+        }
+        if (m->n == 1)
+            m->global_to = i;
+        if (arc && !rc)
+            rc = arc;
+        if (arc == -ENOMEM)
+            break;
+    }
+    /* drop entries without commands */
+    for (int i = 0; i < m->n;) {
+        if (!entry_has_commands(m, &m->entries[i])) {
+            free(m->entries[i].title);
+            free(m->entries[i].help);
+            free(m->entries[i].cond);
+            memmove(&m->entries[i], &m->entries[i + 1], sizeof(m->entries[0]) * (size_t)(m->n - i - 1));
+            m->n--;
+        } else {
+            i++;
+        }
+    }
+    *out = m;
+    return rc;
+}
+
+/* The "default" file beside the menu file, for default saved / savedefault. */
+int menu_default_file(const struct menu *m, char *out, size_t size)
+{
+    const char *slash = strrchr8(m->path, '/');
+    size_t n = slash ? (size_t)(slash - m->path) + 1 : 0;
+    if (n + 8 > size)
+        return -ENAMETOOLONG;
+    memcpy(out, m->path, n);
+    strlcpy8(out + n, "default", size - n);
+    return 0;
+}
+
+int menu_init(struct menu *m)
+{
+    struct menu *prev = menu_cur;
+    bool ec = shell.errorcheck;
+    menu_cur = m;
+    /* the global section runs line by line; an error is shown and the rest still runs */
+    {
+        struct script *s = m->s;
+        size_t to = m->global_to;
+        m->loading = true;
+        for (size_t i = 0; i < to; i++) {
+            shell.errorcheck = false;
+            shell_run_block(s, i, i + 1);
+            if (shell.flow != FLOW_NONE)
+                break;
+        }
+        m->loading = false;
+    }
+    shell.errorcheck = ec;
+    if (m->default_saved) {
+        char path[FS_PATH_MAX], *text;
+        size_t len;
+        long long v;
+        if (menu_default_file(m, path, sizeof(path)) == 0 &&
+            fs_read_all(path, &text, &len, 4096) == 0) {
+            char *e = text;
+            while (*e && !is_space((unsigned char)*e))
+                e++;
+            *e = 0;
+            if (parse_num(text, &v) == 0 && v >= 0 && v < m->n)
+                m->default_entry = (int)v;
+            free(text);
+        }
+    }
+    /* iftitle: run the condition now; false hides the entry */
+    for (int i = 0; i < m->n; i++) {
+        struct menu_entry *e = &m->entries[i];
+        int rc;
+        if (!e->cond)
+            continue;
+        shell.where_file = m->s->name;
+        shell.where_line = e->title_line;
+        shell.in_iftitle = true;
+        rc = shell_run_line(e->cond);
+        shell.in_iftitle = false;
+        e->visible = rc >= 0 && shell.retval != 0;
+        shell.flow = FLOW_NONE;
+    }
+    shell.where_file = NULL;
+    if (m->default_entry >= m->n || m->default_entry < 0)
+        m->default_entry = 0;
+    (void)prev;
+    return 0;
+}
+
+int menu_boot_entry(struct menu *m, struct script *s, size_t from, size_t to, const char *title)
+{
+    int rc;
+    boot_clear_loader();
+    con_set_normal();
+    plat_con_clear();
+    con_printf("  Booting '%s'\n\n", title);
+    rc = shell_run_block(s, from, to);
+    if (shell.flow == FLOW_QUIT || shell.exit_app)
+        return rc;
+    if (rc >= 0 && boot_have_loader()) {
+        rc = boot_run();
+        if (rc < 0 && !shell.err_printed) {
+            con_printf("Error: %s\n", shell.errmsg[0] ? shell.errmsg : err_str(rc));
+            shell.err_printed = true;
+        }
+    }
+    return rc;
+}

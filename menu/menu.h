@@ -1,0 +1,71 @@
+/*
+ * The menu.lst model and the menu UI.
+ *
+ * A menu file is one script: the lines before the first title are the global
+ * section (timeout, default, color, ... are ordinary commands that set the
+ * fields below), and each title starts an entry that runs as a script when
+ * chosen. The directive commands act on menu_cur, the menu being loaded.
+ */
+#ifndef MB_MENU_H
+#define MB_MENU_H
+
+#include "../src/shell.h"
+
+#define MENU_ENTRIES_MAX 256
+#define MENU_FALLBACK_MAX 8
+
+struct menu_entry {
+    char *title;       /* first line of the title text, escapes processed */
+    char *help;        /* lines after the first "\n", or NULL */
+    char *cond;        /* iftitle [COND], or NULL */
+    size_t from, to;   /* the entry's lines in the script: [from, to) */
+    int title_line;    /* source line of the title */
+    bool visible;      /* false when the iftitle condition failed */
+};
+
+struct menu {
+    struct script *s;
+    char *path;            /* resolved path of the file */
+    struct menu_entry *entries;
+    int n;
+    size_t global_to;      /* global section: lines [0, global_to) */
+    int timeout;           /* seconds; -1 waits for ever */
+    int default_entry;
+    bool default_saved;
+    int fallback[MENU_FALLBACK_MAX];
+    int nfallback;
+    bool hidden, hidden_silent;
+    char *password;        /* plain or $1$ md5crypt, NULL when none */
+    bool password_md5;
+    char *password_file;   /* a correct password loads this menu */
+    bool unlocked;
+    bool loading;          /* running the global section */
+    int current;           /* the entry running or highlighted */
+};
+
+extern struct menu *menu_cur;
+
+/* Split a menu file into its global section and entries (nothing runs). */
+int menu_parse(const char *path, const char *text, size_t len, struct menu **out);
+/* Run the global section and the iftitle conditions. */
+int menu_init(struct menu *m);
+void menu_free(struct menu *m);
+
+/* Process grub4dos escapes (\n \t \\ \xHH ...) as echo -e does; returns a malloc'd string. */
+char *menu_unescape(const char *s);
+
+/* Show the menu and run what is chosen; returns when mapboot should leave the menu. */
+int menu_run(struct menu *m);
+/* Run entry i (or the lines of an edited entry); returns its rc. */
+int menu_boot_entry(struct menu *m, struct script *s, size_t from, size_t to, const char *title);
+
+/* Password check: plain text or $1$ md5crypt. */
+bool menu_password_ok(const char *stored, bool md5, const char *typed);
+/* Ask for the menu password; true when it matched. */
+bool menu_ask_password(const char *stored, bool md5);
+
+/* md5crypt ($1$salt$hash) of key; out needs 64 bytes. */
+void md5crypt(const char *key, const char *salt, char *out, size_t size);
+void md5_digest(const void *data, size_t len, uint8_t out[16]);
+
+#endif

@@ -1,0 +1,396 @@
+/*
+ * The menu screen: entries in a box, the highlighted one's help text, a
+ * countdown that any key stops, and the keys grub4dos users know: arrows,
+ * PgUp/PgDn, Home/End, digits, Enter or b to boot, e to edit, c for the
+ * command line, p for the password. The editor (e) lists the entry's lines:
+ * e/Enter edits one, o/O opens a line, d deletes, b boots, Esc cancels.
+ */
+#include "menu.h"
+
+#include "../src/platform.h"
+
+static void draw_text_at(int col, int row, uint8_t attr, const char *s, int width)
+{
+    int n = 0;
+    size_t k;
+    plat_con_goto(col, row);
+    plat_con_set_attr(attr);
+    /* pad to width so a highlight bar covers the row, cut at width */
+    while (*s && n < width) {
+        utf8_decode(s, &k);
+        plat_con_write(s, k);
+        s += k;
+        n++;
+    }
+    for (; n < width; n++)
+        plat_con_write(" ", 1);
+}
+
+struct layout {
+    int cols, rows;
+    int top, height; /* the entry rows */
+    int first;       /* first visible entry (scrolling) */
+};
+
+static int visible_count(struct menu *m)
+{
+    int n = 0;
+    for (int i = 0; i < m->n; i++)
+        n += m->entries[i].visible;
+    return n;
+}
+
+/* Index of the idx-th visible entry, or -1. */
+static int nth_visible(struct menu *m, int idx)
+{
+    for (int i = 0; i < m->n; i++)
+        if (m->entries[i].visible && idx-- == 0)
+            return i;
+    return -1;
+}
+
+static int visible_index(struct menu *m, int entry)
+{
+    int n = 0;
+    for (int i = 0; i < entry && i < m->n; i++)
+        n += m->entries[i].visible;
+    return n;
+}
+
+static void draw_entries(struct menu *m, struct layout *l, int sel)
+{
+    int nvis = visible_count(m);
+    if (sel < l->first)
+        l->first = sel;
+    if (sel >= l->first + l->height)
+        l->first = sel - l->height + 1;
+    for (int r = 0; r < l->height; r++) {
+        int v = l->first + r, e = v < nvis ? nth_visible(m, v) : -1;
+        char line[300];
+        snprintf(line, sizeof(line), " %s", e >= 0 ? m->entries[e].title : "");
+        draw_text_at(2, l->top + r, v == sel ? con_color_highlight : con_color_normal, line,
+                     l->cols - 4);
+    }
+}
+
+static void draw_help(struct menu *m, struct layout *l, int sel)
+{
+    int e = nth_visible(m, sel);
+    const char *help = e >= 0 ? m->entries[e].help : NULL;
+    int row = l->top + l->height + 1;
+    for (int i = 0; i < 4; i++) {
+        char line[300];
+        const char *nl;
+        size_t n;
+        if (help) {
+            nl = strchr8(help, '\n');
+            n = nl ? (size_t)(nl - help) : strlen8(help);
+            snprintf(line, sizeof(line), "%.*s", (int)MIN(n, sizeof(line) - 1), help);
+            help = nl ? nl + 1 : NULL;
+        } else if (i == 0 && !(e >= 0 && m->entries[e].help)) {
+            snprintf(line, sizeof(line), "Use the %s and %s keys to select an entry, Enter to boot it,",
+                     "Up", "Down");
+        } else if (i == 1 && !(e >= 0 && m->entries[e].help)) {
+            snprintf(line, sizeof(line), "%s",
+                     m->password && !m->unlocked
+                         ? "'p' to unlock editing with the password."
+                         : "'e' to edit its commands, or 'c' for a command line.");
+        } else {
+            line[0] = 0;
+        }
+        draw_text_at(2, row + i, con_color_helptext, line, l->cols - 4);
+    }
+}
+
+static void draw_countdown(struct layout *l, int secs)
+{
+    char line[120];
+    if (secs >= 0)
+        snprintf(line, sizeof(line),
+                 "The highlighted entry will be booted automatically in %d seconds.", secs);
+    else
+        line[0] = 0;
+    draw_text_at(2, l->rows - 2, con_color_normal, line, l->cols - 4);
+}
+
+static void draw_menu(struct menu *m, struct layout *l, int sel, int secs)
+{
+    plat_con_cursor(false);
+    con_set_normal();
+    plat_con_clear();
+    plat_con_size(&l->cols, &l->rows);
+    if (l->cols < 20)
+        l->cols = 80;
+    if (l->rows < 10)
+        l->rows = 25;
+    draw_text_at(0, 0, con_color_heading, "  mapboot", l->cols);
+    l->top = 2;
+    l->height = l->rows - 10;
+    if (l->height > visible_count(m))
+        l->height = visible_count(m) > 0 ? visible_count(m) : 1;
+    draw_entries(m, l, sel);
+    draw_help(m, l, sel);
+    draw_countdown(l, secs);
+    if (!shell_menu_us)
+        shell_menu_us = plat_uptime_us() ? plat_uptime_us() : 1;
+}
+
+static void wait_key(const char *msg)
+{
+    con_set_normal();
+    con_puts(msg);
+    plat_con_getkey(-1);
+}
+
+/* The entry editor. Returns 1 to boot the edited lines, 0 to go back. */
+static int edit_entry(struct menu *m, int entry)
+{
+    struct menu_entry *e = &m->entries[entry];
+    char **lines = calloc(e->to - e->from + 64, sizeof(char *));
+    size_t n = 0, cap = e->to - e->from + 64;
+    int sel = 0, result = 0;
+    if (!lines)
+        return 0;
+    for (size_t i = e->from; i < e->to; i++) {
+        const char *t = m->s->lines[i];
+        while (is_space((unsigned char)*t))
+            t++;
+        if (*t)
+            lines[n++] = strdup8(t);
+    }
+    for (;;) {
+        int k;
+        con_set_normal();
+        plat_con_clear();
+        con_printf("  Editing '%s'. b: boot, e: edit line, o/O: new line, d: delete, Esc: back\n\n",
+                   e->title);
+        for (size_t i = 0; i < n; i++) {
+            plat_con_set_attr((int)i == sel ? con_color_highlight : con_color_normal);
+            con_printf(" %s", lines[i] ? lines[i] : "");
+            con_set_normal();
+            con_puts("\n");
+        }
+        k = plat_con_getkey(-1);
+        if (k == KEY_ESC) {
+            break;
+        } else if (k == KEY_UP && sel > 0) {
+            sel--;
+        } else if (k == KEY_DOWN && sel + 1 < (int)n) {
+            sel++;
+        } else if (k == 'b' || k == 24 /* Ctrl-X */) {
+            char *text = NULL;
+            size_t len = 0;
+            struct script *s;
+            for (size_t i = 0; i < n; i++)
+                len += strlen8(lines[i]) + 1;
+            text = malloc(len + 1);
+            if (!text)
+                break;
+            text[0] = 0;
+            for (size_t i = 0, o = 0; i < n; i++)
+                o += (size_t)snprintf(text + o, len + 1 - o, "%s\n", lines[i]);
+            if (script_parse("(edited entry)", text, strlen8(text), 1, &s) == 0) {
+                menu_boot_entry(m, s, 0, s->nlines, e->title);
+                result = 1;
+            } else {
+                con_printf("Error: %s\n", shell.errmsg);
+                wait_key("Press any key to continue...");
+            }
+            script_put(s);
+            free(text);
+            break;
+        } else if ((k == 'e' || k == KEY_ENTER) && n > 0) {
+            char buf[1024];
+            con_puts("\n");
+            if (cmdline_read("edit> ", lines[sel], buf, sizeof(buf), false, false) == 0) {
+                free(lines[sel]);
+                lines[sel] = strdup8(buf);
+            }
+        } else if ((k == 'o' || k == 'O') && n + 1 < cap) {
+            size_t at = n == 0 ? 0 : (size_t)sel + (k == 'o');
+            char buf[1024];
+            con_puts("\n");
+            if (cmdline_read("new> ", NULL, buf, sizeof(buf), false, false) == 0) {
+                memmove(&lines[at + 1], &lines[at], (n - at) * sizeof(char *));
+                lines[at] = strdup8(buf);
+                n++;
+                sel = (int)at;
+            }
+        } else if (k == 'd' && n > 0) {
+            free(lines[sel]);
+            memmove(&lines[sel], &lines[sel + 1], (n - (size_t)sel - 1) * sizeof(char *));
+            n--;
+            if (sel >= (int)n && sel > 0)
+                sel--;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+    return result;
+}
+
+bool menu_ask_password(const char *stored, bool md5)
+{
+    char buf[64];
+    con_set_normal();
+    if (cmdline_read("Password: ", NULL, buf, sizeof(buf), false, true) != 0)
+        return false;
+    return menu_password_ok(stored, md5, buf);
+}
+
+/* Run entry i; on failure try the fallbacks. Returns when the menu should show again. */
+static void run_entry(struct menu *m, int i)
+{
+    int tried = 0;
+    while (i >= 0 && i < m->n && tried++ <= MENU_FALLBACK_MAX) {
+        uint64_t printed;
+        int rc;
+        m->current = i;
+        printed = con_screen_bytes;
+        rc = menu_boot_entry(m, m->s, m->entries[i].from, m->entries[i].to, m->entries[i].title);
+        if (shell.flow == FLOW_QUIT || shell.exit_app)
+            return;
+        shell.flow = FLOW_NONE;
+        printed = con_screen_bytes - printed;
+        if (rc >= 0) {
+            /* grub4dos returns silently; we let the user read what the entry printed */
+            if (printed > 64)
+                wait_key("\nThe entry finished without booting. Press any key to go back...");
+            return;
+        }
+        if (tried - 1 < m->nfallback && m->fallback[tried - 1] != i) {
+            i = m->fallback[tried - 1];
+            con_printf("Falling back to entry %d...\n", i);
+            continue;
+        }
+        wait_key("\nPress any key to continue...");
+        return;
+    }
+}
+
+int menu_run(struct menu *m)
+{
+    struct layout l = { 0 };
+    int sel, secs = m->timeout, digits = 0;
+    menu_cur = m;
+    if (visible_count(m) == 0) {
+        con_printf("%s: no menu entries\n", m->path);
+        return cmdline_run(false);
+    }
+    sel = visible_index(m, m->default_entry);
+    if (!m->entries[m->default_entry].visible)
+        sel = 0;
+    if (m->hidden && secs >= 0) {
+        /* hiddenmenu: boot the default unless a key is pressed in time */
+        bool shown = false;
+        for (; secs > 0 && !shown; secs--) {
+            if (!m->hidden_silent)
+                con_printf("\rPress any key to enter the menu... %d ", secs);
+            shown = plat_con_getkey(1000) >= 0;
+        }
+        if (!shown) {
+            run_entry(m, nth_visible(m, sel));
+            if (shell.flow == FLOW_QUIT || shell.exit_app)
+                return 0;
+        }
+        secs = -1;
+    }
+    draw_menu(m, &l, sel, secs);
+    for (;;) {
+        int k = plat_con_getkey(secs >= 0 ? 1000 : -1);
+        int nvis = visible_count(m), entry;
+        if (k == -ETIMEDOUT) {
+            if (secs > 0) {
+                draw_countdown(&l, --secs);
+                continue;
+            }
+            if (secs == 0)
+                k = KEY_ENTER;
+            else
+                continue;
+        } else if (secs >= 0) {
+            secs = -1; /* any key stops the countdown */
+            draw_countdown(&l, -1);
+        }
+        if (k >= '0' && k <= '9') {
+            digits = digits * 10 + (k - '0');
+            if (digits >= nvis)
+                digits = k - '0';
+            if (digits < nvis)
+                sel = digits;
+            draw_entries(m, &l, sel);
+            draw_help(m, &l, sel);
+            continue;
+        }
+        digits = 0;
+        switch (k) {
+        case KEY_UP:
+            sel = sel > 0 ? sel - 1 : nvis - 1;
+            break;
+        case KEY_DOWN:
+            sel = sel + 1 < nvis ? sel + 1 : 0;
+            break;
+        case KEY_PGUP:
+            sel = sel > l.height ? sel - l.height : 0;
+            break;
+        case KEY_PGDN:
+            sel = sel + l.height < nvis ? sel + l.height : nvis - 1;
+            break;
+        case KEY_HOME:
+            sel = 0;
+            break;
+        case KEY_END:
+            sel = nvis - 1;
+            break;
+        case KEY_ENTER:
+        case 'b':
+            entry = nth_visible(m, sel);
+            run_entry(m, entry);
+            if (shell.flow == FLOW_QUIT || shell.exit_app)
+                return 0;
+            draw_menu(m, &l, sel, -1);
+            continue;
+        case 'e':
+        case 'c':
+            if (m->password && !m->unlocked) {
+                draw_countdown(&l, -1);
+                plat_con_goto(2, l.rows - 2);
+                con_set_normal();
+                con_puts("Press 'p' and enter the password first.");
+                continue;
+            }
+            plat_con_cursor(true);
+            if (k == 'e') {
+                edit_entry(m, nth_visible(m, sel));
+            } else {
+                con_set_normal();
+                plat_con_clear();
+                cmdline_run(true);
+            }
+            if (shell.flow == FLOW_QUIT || shell.exit_app)
+                return 0;
+            draw_menu(m, &l, sel, -1);
+            continue;
+        case 'p':
+            if (!m->password)
+                continue;
+            plat_con_cursor(true);
+            plat_con_goto(2, l.rows - 2);
+            if (menu_ask_password(m->password, m->password_md5)) {
+                m->unlocked = true;
+                if (m->password_file) {
+                    shell.configfile = strdup8(m->password_file);
+                    shell.flow = FLOW_QUIT;
+                    return 0;
+                }
+            }
+            draw_menu(m, &l, sel, -1);
+            continue;
+        default:
+            continue;
+        }
+        draw_entries(m, &l, sel);
+        draw_help(m, &l, sel);
+    }
+}

@@ -1,0 +1,117 @@
+/*
+ * Console output with capture (see console.h). A capture is a growable
+ * buffer; a discard is a capture whose text is thrown away on the fly.
+ */
+#include "console.h"
+#include "err.h"
+#include "platform.h"
+
+struct capture {
+    char *buf;
+    size_t len, cap;
+    bool discard;
+};
+
+#define CAPTURE_DEPTH 16
+#define CAPTURE_MAX (1u << 20) /* a runaway producer must not eat all memory */
+
+static struct capture captures[CAPTURE_DEPTH];
+uint64_t con_screen_bytes;
+static int ncaptures;
+
+uint8_t con_color_normal = 0x07, con_color_highlight = 0x70, con_color_helptext = 0x07,
+        con_color_heading = 0x07;
+
+void con_write(const char *s, size_t n)
+{
+    struct capture *c;
+    if (ncaptures == 0) {
+        con_screen_bytes += n;
+        plat_con_write(s, n);
+        return;
+    }
+    c = &captures[ncaptures - 1];
+    if (c->discard)
+        return;
+    if (c->len + n + 1 > c->cap) {
+        size_t cap = c->cap ? c->cap : 256;
+        char *p;
+        while (cap < c->len + n + 1)
+            cap *= 2;
+        if (cap > CAPTURE_MAX)
+            return; /* truncated: better than failing the command that printed */
+        p = realloc(c->buf, cap);
+        if (!p)
+            return;
+        c->buf = p;
+        c->cap = cap;
+    }
+    memcpy(c->buf + c->len, s, n);
+    c->len += n;
+    c->buf[c->len] = 0;
+}
+
+void con_puts(const char *s)
+{
+    con_write(s, strlen8(s));
+}
+
+int con_vprintf(const char *fmt, va_list ap)
+{
+    char small[256];
+    va_list ap2;
+    int n;
+    va_copy(ap2, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n < (int)sizeof(small)) {
+        con_write(small, (size_t)n);
+    } else {
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, ap2);
+            con_write(big, (size_t)n);
+            free(big);
+        }
+    }
+    va_end(ap2);
+    return n;
+}
+
+int con_printf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = con_vprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+int con_capture_begin(bool discard)
+{
+    if (ncaptures >= CAPTURE_DEPTH)
+        return -ELOOP;
+    captures[ncaptures++] = (struct capture){ .discard = discard };
+    return 0;
+}
+
+char *con_capture_end(size_t *len)
+{
+    struct capture *c = &captures[--ncaptures];
+    char *buf = c->buf;
+    if (!buf)
+        buf = calloc(1, 1);
+    if (len)
+        *len = buf ? c->len : 0;
+    return buf;
+}
+
+bool con_is_screen(void)
+{
+    return ncaptures == 0;
+}
+
+void con_set_normal(void)
+{
+    plat_con_set_attr(con_color_normal);
+}

@@ -1,0 +1,46 @@
+/*
+ * Console output for the core. Everything a command prints goes through
+ * con_write, so the interpreter can capture it for '|' and '>' redirection
+ * (a stack of capture buffers) or drop it for '> nul'.
+ */
+#ifndef MB_CONSOLE_H
+#define MB_CONSOLE_H
+
+#include "libc.h"
+
+void con_write(const char *s, size_t n);
+void con_puts(const char *s);
+int con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int con_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/*
+ * Start capturing output (nested captures stack); with discard, the text is
+ * dropped instead ('> nul'). Returns -ELOOP when nested too deep.
+ */
+int con_capture_begin(bool discard);
+/*
+ * Stop the innermost capture; returns its text (malloc'd, NUL-terminated,
+ * caller frees; NULL for a discard or when out of memory).
+ */
+char *con_capture_end(size_t *len);
+/* True when output goes to the screen (not captured or discarded). */
+bool con_is_screen(void);
+
+/* Bytes written to the screen so far (the menu waits for a key if an entry printed). */
+extern uint64_t con_screen_bytes;
+
+/* Current colours, VGA attribute bytes (grub4dos "normal" and "highlight"). */
+extern uint8_t con_color_normal, con_color_highlight, con_color_helptext, con_color_heading;
+void con_set_normal(void);
+
+/*
+ * A grub4dos colour value as a VGA attribute: below 0x100 it is one already;
+ * otherwise the high 32 bits are the background 0xRRGGBB and the low 32 the
+ * foreground, each mapped to the nearest of the 16 console colours. A value
+ * with no background part keeps base's background.
+ */
+uint8_t color_to_attr(unsigned long long v, uint8_t base);
+/* Parse "white/blue", "0x1F" or a 64-bit value into an attribute; -EINVAL if neither. */
+int color_parse(const char *s, uint8_t base, uint8_t *attr);
+
+#endif

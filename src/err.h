@@ -1,0 +1,48 @@
+/*
+ * The one error convention: functions return int rc, 0 for success or a
+ * negative code below. efi/ converts EFI_STATUS to and from these at the
+ * firmware boundary (efi/efi.h: EEFI, EFIRC); nothing else knows EFI codes.
+ * The interpreter prints err_str() once and sets errnum to -rc.
+ * The numbers are Linux's, so the host platform can return -errno as it is.
+ */
+#ifndef MB_ERR_H
+#define MB_ERR_H
+
+enum {
+    EPERM = 1,      /* not allowed (locked menu, bad password) */
+    ENOENT = 2,     /* no such file, variable, label or command */
+    EIO = 5,        /* device error */
+    E2BIG = 7,      /* argument list or value too long */
+    ENOEXEC = 8,    /* not a batch file / not executable */
+    EBADF = 9,
+    ENOMEM = 12,
+    EACCES = 13,
+    EFAULT = 14,
+    EBUSY = 16,
+    EEXIST = 17,
+    ENODEV = 19,    /* no such device */
+    ENOTDIR = 20,
+    EISDIR = 21,
+    EINVAL = 22,    /* bad argument or syntax */
+    ENOSPC = 28,
+    ESPIPE = 29,
+    EROFS = 30,     /* write protected */
+    EPIPE = 32,
+    EDOM = 33,      /* arithmetic: division by zero */
+    ERANGE = 34,    /* number out of range */
+    ENAMETOOLONG = 36,
+    ENOSYS = 38,    /* not supported on this platform */
+    ELOOP = 40,     /* nesting too deep */
+    ENOTSUP = 95,
+    ETIMEDOUT = 110,
+    ECANCELED = 125, /* user pressed Ctrl-C / Esc */
+    /* mapboot's own, above the POSIX range */
+    ESYNTAX = 201,  /* script syntax error */
+    EUNKNOWN = 202, /* unknown command */
+    EBADIMG = 203,  /* corrupt on-disk structure */
+};
+
+/* The message for rc (negative or positive); never NULL. */
+const char *err_str(int rc);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * The checks behind mapboot-lint: what can be known about a menu.lst or
+ * batch file without running it. Words holding %variables% are skipped,
+ * since their value is only known at run time.
+ */
+#include "shell.h"
+
+struct lint {
+    struct script *s;
+    int line;
+    int count;
+    void (*report)(const char *file, int line, const char *msg);
+};
+
+static void problem(struct lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct lint *l, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    l->report(l->s->name, l->line, msg);
+    l->count++;
+}
+
+static bool dynamic(const char *w)
+{
+    return strchr8(w, '%') != NULL;
+}
+
+static void check_label(struct lint *l, const char *label, const char *cmd)
+{
+    if (dynamic(label) || strcasecmp8(label, ":eof") == 0 || strcasecmp8(label, "eof") == 0)
+        return;
+    if (shell_find_label(l->s, label) < 0)
+        problem(l, "%s to a missing label '%s'", cmd, label);
+}
+
+static void check_words(struct lint *l, int argc, char **argv)
+{
+    const struct command *c;
+    struct opt_result res[32];
+    int first, i;
+    if (argc == 0 || dynamic(argv[0]) || strcmp8(argv[0], "{") == 0)
+        return;
+    c = command_find(argv[0]);
+    if (!c) {
+        /* a path may name a batch file, which only exists at boot time */
+        if (!strchr8(argv[0], '/') && argv[0][0] != '(')
+            problem(l, "unknown command '%s'", argv[0]);
+        return;
+    }
+    memset(res, 0, sizeof(res));
+    shell.errmsg[0] = 0;
+    if (opt_parse(argc, argv, c->opts, res, &first) < 0) {
+        for (i = 1; i < argc && dynamic(argv[i]) == 0; i++)
+            ;
+        problem(l, "%s", shell.errmsg);
+        return;
+    }
+    if (strcmp8(c->name, "goto") == 0 && first < argc)
+        check_label(l, argv[first], "goto");
+    if (strcmp8(c->name, "call") == 0 && first < argc) {
+        if (argv[first][0] == ':')
+            check_label(l, argv[first], "call");
+        else
+            check_words(l, argc - first, argv + first);
+    }
+    if (strcmp8(c->name, "if") == 0) {
+        /* skip /i, not, the condition (exist takes one more word), then the command */
+        i = 1;
+        while (i < argc && (strcasecmp8(argv[i], "/i") == 0 || strcasecmp8(argv[i], "not") == 0))
+            i++;
+        if (i < argc && strcasecmp8(argv[i], "exist") == 0)
+            i++;
+        i++;
+        if (i < argc)
+            check_words(l, argc - i, argv + i);
+    }
+    if (strcmp8(c->name, "checkrange") == 0 && first + 1 < argc)
+        check_words(l, argc - first - 1, argv + first + 1);
+}
+
+static void check_text(struct lint *l, const char *text)
+{
+    char **cmds;
+    int n;
+    if (shell_split_commands(text, &cmds, &n) < 0) {
+        problem(l, "%s", shell.errmsg);
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        int argc;
+        char **argv, **rawv;
+        if (words_split(cmds[i], &argc, &argv, &rawv) == 0) {
+            check_words(l, argc, argv);
+            words_free(argc, argv, rawv);
+        } else {
+            problem(l, "%s", shell.errmsg);
+        }
+        free(cmds[i]);
+    }
+    free(cmds);
+}
+
+int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg))
+{
+    struct lint l = { .s = s, .report = report };
+    for (size_t i = 0; i < s->nlines; i++) {
+        const char *t = s->lines[i];
+        while (is_space((unsigned char)*t))
+            t++;
+        l.line = s->lineno[i];
+        if (!*t || *t == '#' || *t == ':' || str_starts8(t, "!BAT"))
+            continue;
+        if (str_starts_case8(t, "title") && (is_space((unsigned char)t[5]) || t[5] == '=' || !t[5]))
+            continue;
+        if (str_starts_case8(t, "iftitle") && (is_space((unsigned char)t[7]) || !t[7])) {
+            const char *open = strchr8(t, '['), *close = open ? strchr8(open, ']') : NULL;
+            if (!open || !close) {
+                problem(&l, "iftitle needs [CONDITION] before the title");
+            } else {
+                char *cond = strndup8(open + 1, (size_t)(close - open - 1));
+                if (cond)
+                    check_text(&l, cond);
+                free(cond);
+            }
+            continue;
+        }
+        if (t[0] == '}') {
+            t++;
+            while (is_space((unsigned char)*t))
+                t++;
+            if (!str_starts_case8(t, "else"))
+                continue;
+            t += 4;
+        }
+        check_text(&l, t);
+    }
+    return l.count;
+}

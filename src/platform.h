@@ -1,0 +1,93 @@
+/*
+ * The platform interface: everything the core needs from the machine it runs
+ * on. efi/ implements it over UEFI boot services; tests/host/ implements it
+ * over POSIX, with the boot volume backed by a host directory and power
+ * actions recorded instead of executed. No EFI or libc type appears here.
+ */
+#ifndef MB_PLATFORM_H
+#define MB_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1 on UEFI, 0 on the host (the @uefi variable). */
+extern const int plat_is_uefi;
+
+/* ---- memory ---- */
+/* Raw allocations for libc's malloc; NULL when out of memory. */
+void *plat_alloc(size_t n);
+void plat_free(void *p);
+
+/* ---- console ---- */
+/* Key codes: Unicode for characters, these above it for the rest. */
+enum {
+    KEY_BACKSPACE = 8,
+    KEY_TAB = 9,
+    KEY_ENTER = 13,
+    KEY_ESC = 27,
+    KEY_CTRL_C = 3,
+    KEY_UP = 0x110000,
+    KEY_DOWN,
+    KEY_LEFT,
+    KEY_RIGHT,
+    KEY_HOME,
+    KEY_END,
+    KEY_DELETE,
+    KEY_PGUP,
+    KEY_PGDN,
+    KEY_INSERT,
+    KEY_F1,
+};
+
+/* Write UTF-8 text; "\n" starts a new line. */
+void plat_con_write(const char *s, size_t n);
+/* Wait up to timeout_ms (< 0: for ever) for a key; returns it, or -ETIMEDOUT. */
+int plat_con_getkey(int timeout_ms);
+void plat_con_clear(void);
+/* VGA-style attribute: low nibble foreground, high nibble background. */
+void plat_con_set_attr(uint8_t attr);
+void plat_con_goto(int col, int row);
+void plat_con_size(int *cols, int *rows);
+void plat_con_cursor(bool visible);
+
+/* ---- time ---- */
+/* Milliseconds since an arbitrary start, monotonic. */
+uint64_t plat_time_ms(void);
+/* Microseconds since the application was entered (for start-up timing). */
+uint64_t plat_uptime_us(void);
+struct plat_tm {
+    int year, month, day, hour, min, sec;
+};
+int plat_datetime(struct plat_tm *tm);
+uint64_t plat_random(void);
+
+/* ---- power ---- */
+/* Return only when the action is not possible (or, on the host, recorded). */
+void plat_reboot(void);
+void plat_halt(void);
+
+/* ---- boot volume files ----
+ * The volume the application was loaded from, read through whatever the
+ * platform has (UEFI SimpleFileSystem, a host directory). fs/sfs.c puts these
+ * behind the filesystem vtable. Paths are UTF-8 with '/' separators.
+ */
+struct plat_file;
+struct plat_dirent {
+    char name[256];
+    uint64_t size;
+    bool is_dir;
+};
+enum { PLAT_READ = 0, PLAT_WRITE = 1, PLAT_CREATE = 2 };
+/* Open a file or directory; mode is PLAT_READ or PLAT_WRITE[|PLAT_CREATE]. */
+int plat_bootfs_open(const char *path, int mode, struct plat_file **out);
+int plat_bootfs_info(struct plat_file *f, uint64_t *size, bool *is_dir);
+int plat_bootfs_read(struct plat_file *f, uint64_t off, void *buf, size_t len, size_t *got);
+int plat_bootfs_write(struct plat_file *f, uint64_t off, const void *buf, size_t len);
+int plat_bootfs_truncate(struct plat_file *f, uint64_t size);
+/* Returns 1 with *ent filled, 0 at the end, or a negative error. */
+int plat_bootfs_readdir(struct plat_file *dir, struct plat_dirent *ent);
+void plat_bootfs_close(struct plat_file *f);
+int plat_bootfs_label(char *buf, size_t size);
+
+#endif

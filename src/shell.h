@@ -1,0 +1,246 @@
+/*
+ * The grub4dos script interpreter: commands, scripts, variables and the
+ * state they share. A command is one file in cmd/ that registers itself with
+ * COMMAND(); the interpreter finds it through the linker table.
+ */
+#ifndef MB_SHELL_H
+#define MB_SHELL_H
+
+#include "console.h"
+#include "err.h"
+#include "libc.h"
+#include "table.h"
+
+/* ---- options (src/opt.c): one parser for every command ---- */
+enum opt_kind {
+    OPT_FLAG,      /* --name */
+    OPT_VALUE,     /* --name=V or --name V */
+    OPT_OPTVALUE,  /* --name or --name=V */
+    OPT_IGNORED,   /* accepted and ignored (grub4dos' obsolete options) */
+};
+struct opt {
+    const char *name; /* with its dashes: "--wait", "-n" */
+    enum opt_kind kind;
+};
+struct opt_result {
+    bool set;
+    const char *value; /* points into argv; NULL when not given */
+};
+
+/* ---- commands ---- */
+struct cmd_args {
+    int argc;
+    char **argv;        /* words with quotes and escapes removed; argv[0] is the name */
+    char **rawv;        /* rawv[i]: the expanded text from word i to the end, as typed */
+    struct opt_result *opt; /* parsed options, indexed like the command's opts */
+    int first;          /* index of the first word after the options */
+};
+
+struct command {
+    const char *name;
+    int (*exec)(struct cmd_args *a);
+    const char *usage;         /* one line: "echo [-n] [-e] [TEXT]" */
+    const char *help;          /* what it does; may span lines */
+    const struct opt *opts;    /* NULL-terminated; NULL for none */
+};
+
+TABLE_DECLARE(const struct command, commands);
+
+#define COMMAND(id, fn, usage_, help_, opts_)                                  \
+    const struct command command_##id TABLE_ENTRY(commands, 01) = {           \
+        .name = #id, .exec = fn, .usage = usage_, .help = help_, .opts = opts_ }
+
+/* The command named name, or NULL. */
+const struct command *command_find(const char *name);
+
+/*
+ * Parse leading options of args against opts (see opt.c for the syntax).
+ * Fills res[] (one per opts entry) and *first. Returns 0, or -EINVAL with a
+ * message set when an option is unknown or lacks its value.
+ */
+int opt_parse(int argc, char **argv, const struct opt *opts, struct opt_result *res, int *first);
+
+/* ---- scripts ---- */
+struct script {
+    char *name;     /* path used in messages: "(bd)/efi/grub/menu.lst" */
+    char **lines;   /* one per source line, without the line end */
+    int *lineno;    /* 1-based source line of each */
+    int *match;     /* for a line that opens a block ('{' last), the line that closes it; else -1 */
+    size_t nlines;
+    bool batch;     /* starts with !BAT */
+    int refs;
+};
+
+/*
+ * Split text into a script. first_lineno numbers the first line (menu entries
+ * start mid-file). Returns 0, or -ESYNTAX with the message set for unbalanced
+ * braces. The script is returned even on a syntax error (for lint), and the
+ * caller frees it with script_put.
+ */
+int script_parse(const char *name, const char *text, size_t len, int first_lineno,
+                 struct script **out);
+void script_put(struct script *s);
+/* Load a file from a filesystem and parse it. */
+int script_load(const char *path, struct script **out);
+
+/* ---- running ---- */
+/* Run one command from its words (no expansion: the caller did it). */
+int shell_exec_argv(int argc, char **argv, char **rawv);
+/* Load a batch file and run it with argv (argv[0] is %0). */
+int shell_call_file(const char *path, int argc, char **argv);
+/* `call :label args`: run from the label in the current batch file. */
+int shell_call_label(const char *label, int argc, char **argv);
+/* Request a jump (goto); ":eof" returns from the batch or call. */
+int shell_goto(const char *label);
+/* Drop argument n of the current batch frame (shift). */
+int shell_shift(int n);
+/* exit [code]: 0 leaves the current batch level, n >= 1 every level (errnum 1000+n). */
+int shell_exit(int code);
+/* The setlocal depth when the current batch started (endlocal stops there). */
+int shell_frame_local_base(void);
+/* The current batch frame's arguments (NULL when not in a batch file). */
+void shell_frame_args(int *argc, char ***argv);
+/* Run a whole script as a batch file, with argv[0] as %0. */
+int shell_run_script(struct script *s, int argc, char **argv);
+/* Run one line typed at the command line (no file, no blocks). */
+int shell_run_line(const char *line);
+/* Run script lines [from, to) in a frame of their own (menu entries). */
+int shell_run_block(struct script *s, size_t from, size_t to);
+
+/* Control flow requested by a command, acted on by the line runner. */
+enum flow {
+    FLOW_NONE,
+    FLOW_GOTO,      /* jump to label shell.flow_label in the current script */
+    FLOW_EXIT,      /* leave the current batch file (exit) */
+    FLOW_RETURN,    /* leave the current call (goto :eof) */
+    FLOW_BOOT,      /* the entry asked to boot now */
+    FLOW_QUIT,      /* leave mapboot (exit_g4d) or restart the menu (configfile) */
+};
+
+#define SHELL_MAX_ARGS 64
+#define VAR_NAME_MAX 64
+#define VAR_VALUE_MAX 4096
+
+struct frame;
+
+struct shell_state {
+    int errnum;              /* -rc of the last command */
+    long long retval;        /* @retval (and @retval64) */
+    bool retval_set;         /* the command called shell_set_retval */
+    bool interactive;        /* running a line typed at the prompt (calc prints) */
+    bool menu_active;        /* a menu is loaded: commandline's Esc returns to it */
+    char retstr[VAR_VALUE_MAX]; /* %?% */
+    bool errorcheck;         /* stop a script at the first error */
+    enum flow flow;
+    char flow_label[VAR_NAME_MAX + 2];
+    int exit_code;
+    bool block_entered;      /* set by the '{' pseudo-command */
+    bool err_printed;        /* the current failure was reported already */
+    bool in_iftitle;         /* evaluating an iftitle condition: no output commands */
+    struct frame *frame;     /* innermost running script, NULL at the prompt */
+    int depth;               /* nesting of scripts and calls */
+    char *configfile;        /* a configfile to switch to (FLOW_QUIT), malloc'd */
+    bool exit_app;           /* exit_g4d: return to the firmware */
+    char root[64];           /* the current root device: "(bd)" */
+    /* error message set by the failing command, printed once by the runner */
+    char errmsg[512];
+    /* where the running line came from, for messages */
+    const char *where_file;
+    int where_line;
+};
+extern struct shell_state shell;
+/* Microseconds from entry to the first menu drawn (the @menu_ms variable). */
+extern uint64_t shell_menu_us;
+
+/*
+ * Record the message for an error and return rc, so a command can write
+ * `return shell_error(-ENOENT, "no such file: %s", path);`.
+ */
+int shell_error(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a warning with file and line, without failing. */
+void shell_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void shell_set_retstr(const char *s);
+/*
+ * Commands return rc < 0 for an error (errnum = -rc, @retval = 0) or their
+ * return value >= 0 (0 is "false" for && and ||, not an error). A command
+ * whose value does not fit (calc, set /a) calls shell_set_retval as well.
+ */
+void shell_set_retval(long long v);
+
+/* Expand %VAR%, %0-%9, %*, %~x0, %?% and @ variables in src. Returns a malloc'd string. */
+char *shell_expand(const char *src);
+/*
+ * Split text into words: quotes group, backslash escapes the next character
+ * (quotes and backslashes are removed from argv; rawv keeps them).
+ * Returns 0, -E2BIG or -ESYNTAX. The caller frees with words_free.
+ */
+int words_split(const char *text, int *argc, char ***argv, char ***rawv);
+void words_free(int argc, char **argv, char **rawv);
+
+/*
+ * Split a line into its commands (at ;; && || ! &; |; and |), without
+ * expanding anything, for lint. *out is a malloc'd array of malloc'd strings.
+ */
+int shell_split_commands(const char *line, char ***out, int *nout);
+/* The line after :label in s, or -1. */
+long shell_find_label(struct script *s, const char *label);
+
+/*
+ * Check a script without running it: unknown commands, bad options,
+ * unbalanced braces (from script_parse) and goto/call to missing labels.
+ * report is called with the source line and a message; returns the count.
+ */
+int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg));
+
+/* ---- variables (src/vars.c) ---- */
+/* The value of name, or NULL if unset. Handles @date, @time and the other built-ins. */
+const char *var_get(const char *name);
+/* Set (value NULL or "" deletes). Returns 0, -EINVAL for a bad name, -E2BIG, -ENOMEM. */
+int var_set(const char *name, const char *value);
+bool var_name_valid(const char *name);
+/* Call fn for each variable whose name starts with prefix ("" for all), in name order. */
+void var_foreach(const char *prefix, void (*fn)(const char *name, const char *value, void *ctx),
+                 void *ctx);
+void var_clear_all(void);
+int var_setlocal(void);
+int var_endlocal(void);
+int var_local_depth(void);
+
+/* ---- arithmetic (src/calc.c) ---- */
+/* Evaluate a grub4dos arithmetic expression (assignments update variables). */
+int calc_eval(const char *expr, long long *out);
+
+/* ---- the line editor and command line (src/cmdline.c) ---- */
+/*
+ * Read a line with editing, history and (if complete) Tab completion of
+ * command names. initial pre-fills the line. Returns 0, or -ECANCELED on Esc.
+ * buf receives the line (always terminated).
+ */
+int cmdline_read(const char *prompt, const char *initial, char *buf, size_t size, bool complete,
+                 bool hide);
+/* The interactive command line; returns when the user leaves it (Esc in a menu). */
+int cmdline_run(bool from_menu);
+
+/* ---- start-up (src/startup.c) ---- */
+/* Find and run the menu, else the command line. Returns when mapboot should exit. */
+int shell_main(void);
+/* Load and run one menu file; negative when it could not be loaded. */
+int shell_menu_file(const char *path);
+
+/* ---- boot hand-off ---- */
+/*
+ * A loader (chainloader, kernel) registers what `boot` will start. The entry
+ * boots at its end when one is set. Loaders arrive with later commands.
+ */
+struct boot_loader {
+    const char *name;
+    int (*boot)(void *ctx);
+    void (*release)(void *ctx);
+    void *ctx;
+};
+void boot_set_loader(const struct boot_loader *l);
+bool boot_have_loader(void);
+int boot_run(void);
+void boot_clear_loader(void);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * Start-up, as grub4dos does it: a built-in preset looks for menu.lst on the
+ * boot volume (/efi/grub/menu.lst, /menu.lst, /boot/grub/menu.lst), runs the
+ * first one found, and otherwise opens the command line. `configfile`
+ * switches menus by leaving the current one with FLOW_QUIT.
+ */
+#include "../fs/fs.h"
+#include "../menu/menu.h"
+#include "platform.h"
+#include "shell.h"
+
+static const char *const preset[] = {
+    "(bd)/efi/grub/menu.lst",
+    "(bd)/menu.lst",
+    "(bd)/boot/grub/menu.lst",
+};
+
+/* Load and run one menu file. Returns 0 when it ran, negative when it could not load. */
+int shell_menu_file(const char *path)
+{
+    char full[FS_PATH_MAX], *text;
+    size_t len;
+    struct menu *m;
+    int rc = fs_resolve(path, full, sizeof(full));
+    if (rc == 0)
+        rc = fs_read_all(full, &text, &len, SCRIPT_SIZE_MAX);
+    if (rc)
+        return rc;
+    rc = menu_parse(full, text, len, &m);
+    free(text);
+    if (rc) {
+        /* show what is wrong, and still run what can run */
+        shell.where_file = full;
+        con_printf("%s:%d: Error: %s\n", full, shell.where_line, shell.errmsg);
+        shell.where_file = NULL;
+        if (!m)
+            return rc;
+    }
+    menu_init(m);
+    if (shell.flow == FLOW_NONE && !shell.exit_app)
+        menu_run(m);
+    menu_free(m);
+    return 0;
+}
+
+int shell_main(void)
+{
+    con_set_normal();
+    for (;;) {
+        int rc = -ENOENT;
+        if (shell.exit_app)
+            return 0;
+        shell.flow = FLOW_NONE;
+        if (shell.configfile) {
+            char *path = shell.configfile;
+            shell.configfile = NULL;
+            rc = shell_menu_file(path);
+            if (rc < 0)
+                con_printf("Error: configfile %s: %s\n", path, err_str(rc));
+            free(path);
+        } else {
+            static bool preset_done;
+            if (!preset_done) {
+                preset_done = true;
+                for (size_t i = 0; i < ARRAY_SIZE(preset) && rc == -ENOENT; i++)
+                    rc = shell_menu_file(preset[i]);
+                if (rc < 0 && rc != -ENOENT)
+                    con_printf("Error: cannot read the menu: %s\n", err_str(rc));
+            }
+        }
+        if (shell.exit_app)
+            return 0;
+        if (shell.configfile)
+            continue;
+        if (rc < 0 || shell.flow == FLOW_NONE || shell.flow == FLOW_QUIT) {
+            shell.flow = FLOW_NONE;
+            cmdline_run(false);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/*
+ * build/host/mapboot: the shell on the Linux host, with a directory as the
+ * boot volume.
+ *   mapboot [--bd DIR]                   start as on UEFI (menu.lst, else the prompt)
+ *   mapboot [--bd DIR] -c 'COMMANDS'     run COMMANDS (lines), exit 1 if the last failed
+ *   mapboot [--bd DIR] SCRIPT [ARGS...]  run a host file as a batch file
+ */
+#define _GNU_SOURCE
+#define MB_HOST_SIDE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../../menu/menu.h"
+#include "../../src/shell.h"
+#include "host.h"
+
+static struct termios saved_tio;
+static int raw_mode;
+
+static void restore_tty(void)
+{
+    if (raw_mode)
+        tcsetattr(0, TCSANOW, &saved_tio);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: mapboot [--bd DIR] [-c 'COMMANDS' | SCRIPT [ARGS...]]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    const char *commands = NULL;
+    int i = 1;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--bd") == 0 && i + 1 < argc) {
+            char *real = realpath(argv[++i], NULL);
+            if (!real) {
+                perror(argv[i]);
+                return 2;
+            }
+            snprintf(host_bd_dir, sizeof(host_bd_dir), "%s", real);
+            free(real);
+        } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+            commands = argv[++i];
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage();
+        } else {
+            break;
+        }
+    }
+    if (commands) {
+        char *copy = strdup(commands), *save = NULL;
+        int rc = 0;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+            shell.interactive = true;
+            rc = shell_run_line(line);
+            if (shell.exit_app || shell.flow == FLOW_QUIT)
+                break;
+            shell.flow = FLOW_NONE;
+        }
+        free(copy);
+        return rc < 0 || shell.errnum ? 1 : 0;
+    }
+    if (i < argc) {
+        FILE *f = fopen(argv[i], "rb");
+        char *text = NULL;
+        size_t cap = 0, len = 0, n;
+        struct script *s;
+        int rc;
+        if (!f) {
+            perror(argv[i]);
+            return 2;
+        }
+        for (;;) {
+            if (len + 4096 > cap) {
+                cap = (len + 4096) * 2;
+                text = realloc(text, cap);
+            }
+            n = fread(text + len, 1, cap - len, f);
+            if (n == 0)
+                break;
+            len += n;
+        }
+        fclose(f);
+        rc = script_parse(argv[i], text ? text : "", len, 1, &s);
+        free(text);
+        if (rc) {
+            printf("%s:%d: Error: %s\n", argv[i], shell.where_line, shell.errmsg);
+            script_put(s);
+            return 1;
+        }
+        rc = shell_run_script(s, argc - i, argv + i);
+        script_put(s);
+        return rc < 0 ? 1 : 0;
+    }
+    if (isatty(0)) {
+        struct termios t;
+        tcgetattr(0, &saved_tio);
+        t = saved_tio;
+        t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+        tcsetattr(0, TCSANOW, &t);
+        raw_mode = 1;
+        atexit(restore_tty);
+    }
+    return shell_main() < 0;
+}

@@ -1,0 +1,343 @@
+/*
+ * The host implementation of src/platform.h: the boot volume is a directory
+ * (--bd DIR), the console is stdin/stdout, and power actions are recorded
+ * (printed and exit) instead of executed. Used by build/host/mapboot, the
+ * lint tool, the unit tests and the fuzzers.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <poll.h>
+
+#include "../../src/platform.h"
+#include "host.h"
+
+const int plat_is_uefi = 0;
+
+char host_bd_dir[4096] = "";
+int host_power_action; /* 1 reboot, 2 halt: set instead of acting, for tests */
+/* Tests can feed keys instead of stdin. */
+const int *host_keys;
+size_t host_nkeys, host_keypos;
+/* Output capture for tests; NULL writes to stdout. */
+char *host_out;
+size_t host_out_len, host_out_cap;
+
+static struct timespec t0;
+
+void *plat_alloc(size_t n)
+{
+    return malloc(n ? n : 1);
+}
+
+void plat_free(void *p)
+{
+    free(p);
+}
+
+void plat_con_write(const char *s, size_t n)
+{
+    if (host_capture_output) {
+        if (host_out_len + n + 1 > host_out_cap) {
+            host_out_cap = (host_out_len + n + 1) * 2;
+            host_out = realloc(host_out, host_out_cap);
+            if (!host_out)
+                abort();
+        }
+        memcpy(host_out + host_out_len, s, n);
+        host_out_len += n;
+        host_out[host_out_len] = 0;
+        return;
+    }
+    fwrite(s, 1, n, stdout);
+    fflush(stdout);
+}
+bool host_capture_output;
+
+void host_output_reset(void)
+{
+    host_out_len = 0;
+    if (host_out)
+        host_out[0] = 0;
+}
+
+static int read_byte(int timeout_ms)
+{
+    unsigned char c;
+    struct pollfd p = { .fd = 0, .events = POLLIN };
+    if (poll(&p, 1, timeout_ms) <= 0)
+        return -1;
+    if (read(0, &c, 1) != 1)
+        return -2;
+    return c;
+}
+
+int plat_con_getkey(int timeout_ms)
+{
+    int c;
+    if (host_keys) {
+        if (host_keypos < host_nkeys)
+            return host_keys[host_keypos++];
+        if (timeout_ms >= 0)
+            return -ETIMEDOUT;
+        /* a test that waits for a key it never gets would hang: end it */
+        fprintf(stderr, "host: waiting for a key with none left\n");
+        exit(3);
+    }
+    c = read_byte(timeout_ms);
+    if (c == -1)
+        return -ETIMEDOUT;
+    if (c == -2) {
+        /* end of input: nothing more will come, so leave like halt does */
+        fflush(stdout);
+        exit(0);
+    }
+    if (c == 27) {
+        int c2 = read_byte(50), c3;
+        if (c2 != '[')
+            return KEY_ESC;
+        c3 = read_byte(50);
+        switch (c3) {
+        case 'A': return KEY_UP;
+        case 'B': return KEY_DOWN;
+        case 'C': return KEY_RIGHT;
+        case 'D': return KEY_LEFT;
+        case 'H': return KEY_HOME;
+        case 'F': return KEY_END;
+        case '3': read_byte(50); return KEY_DELETE;
+        default: return KEY_ESC;
+        }
+    }
+    if (c == '\n' || c == '\r')
+        return KEY_ENTER;
+    if (c == 127)
+        return KEY_BACKSPACE;
+    return c;
+}
+
+void plat_con_clear(void) {}
+void plat_con_set_attr(uint8_t attr) { (void)attr; }
+void plat_con_goto(int col, int row) { (void)col; (void)row; }
+void plat_con_size(int *cols, int *rows)
+{
+    *cols = 80;
+    *rows = 25;
+}
+void plat_con_cursor(bool visible) { (void)visible; }
+
+uint64_t plat_time_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+uint64_t plat_uptime_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    if (!t0.tv_sec)
+        t0 = t;
+    return (uint64_t)(t.tv_sec - t0.tv_sec) * 1000000 + (uint64_t)((t.tv_nsec - t0.tv_nsec) / 1000);
+}
+
+int plat_datetime(struct plat_tm *tm)
+{
+    time_t now = time(NULL);
+    struct tm lt;
+    gmtime_r(&now, &lt);
+    tm->year = lt.tm_year + 1900;
+    tm->month = lt.tm_mon + 1;
+    tm->day = lt.tm_mday;
+    tm->hour = lt.tm_hour;
+    tm->min = lt.tm_min;
+    tm->sec = lt.tm_sec;
+    return 0;
+}
+
+uint64_t plat_random(void)
+{
+    return ((uint64_t)random() << 31) ^ (uint64_t)random();
+}
+
+void plat_reboot(void)
+{
+    host_power_action = 1;
+    if (!host_keys && !host_capture_output) {
+        printf("[host: reboot]\n");
+        exit(0);
+    }
+}
+
+void plat_halt(void)
+{
+    host_power_action = 2;
+    if (!host_keys && !host_capture_output) {
+        printf("[host: halt]\n");
+        exit(0);
+    }
+}
+
+/* ---- the boot volume: a host directory ---- */
+
+struct plat_file {
+    int fd;
+    DIR *dir;
+};
+
+static int host_err(int e)
+{
+    switch (e) {
+    case ENOENT: return -ENOENT;
+    case ENOTDIR: return -ENOTDIR;
+    case EISDIR: return -EISDIR;
+    case EACCES: return -EACCES;
+    case ENOSPC: return -ENOSPC;
+    case EROFS: return -EROFS;
+    case ENAMETOOLONG: return -ENAMETOOLONG;
+    default: return -EIO;
+    }
+}
+
+/* FAT is case-insensitive; so are we, by looking each component up. */
+static int host_path(const char *path, char *out, size_t size)
+{
+    char tmp[4096];
+    size_t len;
+    if (!host_bd_dir[0])
+        return -ENODEV;
+    len = (size_t)snprintf(out, size, "%s", host_bd_dir);
+    strncpy(tmp, path, sizeof(tmp) - 1);
+    tmp[sizeof(tmp) - 1] = 0;
+    for (char *tok = strtok(tmp, "/"); tok; tok = strtok(NULL, "/")) {
+        DIR *d = opendir(out);
+        struct dirent *de;
+        const char *name = tok;
+        if (d) {
+            while ((de = readdir(d)))
+                if (strcasecmp(de->d_name, tok) == 0) {
+                    name = de->d_name;
+                    break;
+                }
+        }
+        len += (size_t)snprintf(out + len, size - len, "/%s", name);
+        if (d)
+            closedir(d);
+        if (len >= size)
+            return -ENAMETOOLONG;
+    }
+    return 0;
+}
+
+int plat_bootfs_open(const char *path, int mode, struct plat_file **out)
+{
+    char full[4096];
+    struct plat_file *f;
+    struct stat st;
+    int rc = host_path(path, full, sizeof(full));
+    if (rc)
+        return rc;
+    f = calloc(1, sizeof(*f));
+    if (!f)
+        return -ENOMEM;
+    if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+        f->dir = opendir(full);
+        f->fd = -1;
+        if (!f->dir) {
+            free(f);
+            return host_err(errno);
+        }
+    } else {
+        int flags = (mode & PLAT_WRITE) ? O_RDWR : O_RDONLY;
+        if (mode & PLAT_CREATE)
+            flags |= O_CREAT;
+        f->fd = open(full, flags, 0644);
+        if (f->fd < 0) {
+            free(f);
+            return host_err(errno);
+        }
+    }
+    *out = f;
+    return 0;
+}
+
+int plat_bootfs_info(struct plat_file *f, uint64_t *size, bool *is_dir)
+{
+    struct stat st;
+    if (f->dir) {
+        *size = 0;
+        *is_dir = true;
+        return 0;
+    }
+    if (fstat(f->fd, &st))
+        return host_err(errno);
+    *size = (uint64_t)st.st_size;
+    *is_dir = false;
+    return 0;
+}
+
+int plat_bootfs_read(struct plat_file *f, uint64_t off, void *buf, size_t len, size_t *got)
+{
+    ssize_t n = pread(f->fd, buf, len, (off_t)off);
+    if (n < 0)
+        return host_err(errno);
+    *got = (size_t)n;
+    return 0;
+}
+
+int plat_bootfs_write(struct plat_file *f, uint64_t off, const void *buf, size_t len)
+{
+    ssize_t n = pwrite(f->fd, buf, len, (off_t)off);
+    if (n < 0)
+        return host_err(errno);
+    return (size_t)n == len ? 0 : -ENOSPC;
+}
+
+int plat_bootfs_truncate(struct plat_file *f, uint64_t size)
+{
+    return ftruncate(f->fd, (off_t)size) ? host_err(errno) : 0;
+}
+
+int plat_bootfs_readdir(struct plat_file *d, struct plat_dirent *ent)
+{
+    struct dirent *de;
+    while ((de = readdir(d->dir))) {
+        struct stat st;
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        snprintf(ent->name, sizeof(ent->name), "%s", de->d_name);
+        ent->is_dir = de->d_type == DT_DIR;
+        ent->size = 0;
+        if (fstatat(dirfd(d->dir), de->d_name, &st, 0) == 0) {
+            ent->size = (uint64_t)st.st_size;
+            ent->is_dir = S_ISDIR(st.st_mode);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+void plat_bootfs_close(struct plat_file *f)
+{
+    if (!f)
+        return;
+    if (f->dir)
+        closedir(f->dir);
+    if (f->fd >= 0)
+        close(f->fd);
+    free(f);
+}
+
+int plat_bootfs_label(char *buf, size_t size)
+{
+    snprintf(buf, size, "HOSTDIR");
+    return 0;
+}
