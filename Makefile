@@ -109,7 +109,7 @@ $(BUILD)/fuzz/fuzz_%: $(FUZZ_OBJS) $(BUILD)/fuzz/tests/fuzz/fuzz_%.o
 fuzz: $(FUZZ_BINS)
 
 # ---- set-up ----
-DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang \
+DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \

@@ -249,7 +249,6 @@ int menu_default_file(const struct menu *m, char *out, size_t size)
 
 int menu_init(struct menu *m)
 {
-    struct menu *prev = menu_cur;
     bool ec = shell.errorcheck;
     menu_cur = m;
     /* the global section runs line by line; an error is shown and the rest still runs */
@@ -298,7 +297,6 @@ int menu_init(struct menu *m)
     shell.where_file = NULL;
     if (m->default_entry >= m->n || m->default_entry < 0)
         m->default_entry = 0;
-    (void)prev;
     return 0;
 }
 

@@ -378,7 +378,7 @@ static bool op_word(const char *s, const char *w)
  */
 static int split_pieces(const char *part, size_t len, struct piece *pc)
 {
-    int n = 0;
+    int n = 0, rc;
     size_t i = 0, start = 0;
     bool quoted = false, word_start = true;
     char **target = NULL;
@@ -403,8 +403,10 @@ static int split_pieces(const char *part, size_t len, struct piece *pc)
         }
         if (i == len || hit >= 0) {
             char *text = strndup8(part + start, i - start);
-            if (!text)
-                return -ENOMEM;
+            if (!text) {
+                rc = -ENOMEM;
+                goto fail;
+            }
             if (target) {
                 /* the word after > is the file; text after it is an error */
                 char *t = text;
@@ -412,22 +414,26 @@ static int split_pieces(const char *part, size_t len, struct piece *pc)
                     t++;
                 if (!*t || strchr8(t, ' ')) {
                     free(text);
-                    return shell_error(-ESYNTAX, "'>' needs one file name after it");
+                    rc = shell_error(-ESYNTAX, "'>' needs one file name after it");
+                    goto fail;
                 }
                 *target = text;
                 target = NULL;
             } else {
                 if (n >= PIECES_MAX) {
                     free(text);
-                    return shell_error(-E2BIG, "too many operators on one line");
+                    rc = shell_error(-E2BIG, "too many operators on one line");
+                    goto fail;
                 }
                 pc[n++].text = text;
             }
             if (i == len)
                 break;
             if (ops[hit].w[0] == '>') {
-                if (pc[n - 1].redir)
-                    return shell_error(-ESYNTAX, "two redirections for one command");
+                if (pc[n - 1].redir) {
+                    rc = shell_error(-ESYNTAX, "two redirections for one command");
+                    goto fail;
+                }
                 pc[n - 1].append = ops[hit].w[1] == '>';
                 target = &pc[n - 1].redir;
             } else {
@@ -448,9 +454,20 @@ static int split_pieces(const char *part, size_t len, struct piece *pc)
         word_start = !quoted && is_space((unsigned char)part[i]);
         i++;
     }
-    if (target)
-        return shell_error(-ESYNTAX, "'>' needs a file name");
+    if (target) {
+        rc = shell_error(-ESYNTAX, "'>' needs a file name");
+        goto fail;
+    }
     return n;
+
+fail:
+    /* a half-split line owns what it split so far */
+    for (int k = 0; k < n; k++) {
+        free(pc[k].text);
+        free(pc[k].redir);
+        pc[k].text = pc[k].redir = NULL;
+    }
+    return rc;
 }
 
 static void free_pieces(struct piece *pc, int n)
@@ -917,6 +934,7 @@ int shell_exit(int code)
     if (code == 0)
         return 1;
     shell.errnum = 1000 + code;
+    shell.err_printed = true; /* a deliberate stop, not an error to report */
     return -(1000 + code);
 }
 

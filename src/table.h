@@ -41,8 +41,19 @@
 /* An entry of <table>; <order> is two digits, 01..98. */
 #define TABLE_ENTRY(table, order) __table_entry(table, order)
 
+/*
+ * The start marker is a zero-length object; hiding where the pointer came
+ * from keeps the compiler (and UBSan's object-size check) from deciding that
+ * stepping past it is out of bounds.
+ */
+static inline const void *table_launder(const void *p)
+{
+    __asm__("" : "+r"(p));
+    return p;
+}
+
 #define for_each_table_entry(ptr, table)                                       \
-    for ((ptr) = table##_table_start; (ptr) < table##_table_end; (ptr)++)
+    for ((ptr) = table_launder(table##_table_start); (ptr) < table##_table_end; (ptr)++)
 
 #define table_count(table) ((size_t)(table##_table_end - table##_table_start))
 
