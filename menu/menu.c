@@ -284,7 +284,11 @@ int menu_init(struct menu *m)
     for (int i = 0; i < m->n; i++) {
         struct menu_entry *e = &m->entries[i];
         int rc;
-        if (!e->cond)
+        /*
+         * An empty [] acts as title (the grub4dos manual). Running it would
+         * leave @retval as the last command set it: a visibility by chance.
+         */
+        if (!e->cond || !*skip_ws(e->cond))
             continue;
         shell.where_file = m->s->name;
         shell.where_line = e->title_line;

@@ -21,11 +21,12 @@ TABLE_DEFINE(const struct command, commands);
 
 struct frame {
     struct script *s;
-    size_t pc, end;
+    size_t begin, pc, end; /* the frame's lines are [begin, end): labels are looked up there */
     int argc;
     char **argv;        /* %0..; NULL for menu entries and the prompt */
     int local_base;     /* setlocal depth at entry: leaving ends the rest */
     bool is_call;       /* a `call :label` inside the same script */
+    bool arg0_is_file;  /* argv[0] still names s (no call, no shift 0): see shell_frame_file */
     struct frame *up;
 };
 
@@ -73,6 +74,11 @@ void shell_set_retval(long long v)
 {
     shell.retval = v;
     shell.retval_set = true;
+}
+
+const char *shell_frame_file(void)
+{
+    return shell.frame && shell.frame->arg0_is_file ? shell.frame->s->name : NULL;
 }
 
 void shell_frame_args(int *argc, char ***argv)
@@ -410,8 +416,12 @@ static int split_pieces(const char *part, size_t len, struct piece *pc)
             if (target) {
                 /* the word after > is the file; text after it is an error */
                 char *t = text;
+                size_t tl = strlen8(text);
                 while (is_space((unsigned char)*t))
                     t++;
+                /* the blank before a following operator is no second word: `> nul || x` */
+                while (tl && is_space((unsigned char)text[tl - 1]))
+                    text[--tl] = 0;
                 if (!*t || strchr8(t, ' ')) {
                     free(text);
                     rc = shell_error(-ESYNTAX, "'>' needs one file name after it");
@@ -502,8 +512,17 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
     if (extra && *extra) {
         /* grub4dos appends the piped text; a space only when the command has no arguments */
         const char *t = skip_ws(text);
-        bool has_args = strchr8(t, ' ') != NULL;
-        joined = asprintf8("%s%s%s", text, has_args ? "" : " ", extra);
+        size_t n = strlen8(t);
+        bool has_args = false;
+        /*
+         * the blank before a following '|' is not part of the command, else
+         * `a | b | c` would join differently from `a | b` at the line end
+         */
+        while (n && is_space((unsigned char)t[n - 1]))
+            n--;
+        for (size_t k = 0; k < n; k++)
+            has_args |= is_space((unsigned char)t[k]);
+        joined = asprintf8("%.*s%s%s", (int)n, t, has_args ? "" : " ", extra);
         if (!joined)
             return -ENOMEM;
         text = joined;
@@ -680,12 +699,16 @@ int shell_run_line(const char *line)
 
 /* ---- frames ---- */
 
-/* The line after label (case-insensitive, with or without ':'), or -1. */
-static long find_label(struct script *s, const char *label)
+/*
+ * The line after label (case-insensitive, with or without ':') among lines
+ * [begin, end) of s, or -1. A menu entry is such a range: its goto must not
+ * land in the global section or in another entry.
+ */
+static long find_label(struct script *s, const char *label, size_t begin, size_t end)
 {
     if (label[0] == ':')
         label++;
-    for (size_t i = 0; i < s->nlines; i++) {
+    for (size_t i = begin; i < end && i < s->nlines; i++) {
         const char *t = skip_ws(s->lines[i]);
         size_t n = strlen8(label);
         if (t[0] == ':' && t[1] != ':' && strncasecmp8(t + 1, label, n) == 0 &&
@@ -730,6 +753,9 @@ static int run_frame(struct frame *f)
         }
         shell.block_entered = false;
         rc = run_text(t, &untested);
+        /* a failed test line (`if a == b {`) stops the script like any error, not run the else */
+        if (untested && shell.errorcheck && shell.flow == FLOW_NONE)
+            return rc;
         if (shell.flow == FLOW_NONE && f->s->match[f->pc] >= 0 && !shell.block_entered) {
             /* the block was not entered: go to its closing line and take any else */
             const char *e;
@@ -745,7 +771,7 @@ static int run_frame(struct frame *f)
             continue;
         }
         if (shell.flow == FLOW_GOTO) {
-            long to = find_label(f->s, shell.flow_label);
+            long to = find_label(f->s, shell.flow_label, f->begin, f->end);
             shell.flow = FLOW_NONE;
             if (to < 0) {
                 print_where();
@@ -829,7 +855,7 @@ static int frame_result(int rc, bool is_batch_level)
 
 int shell_run_script(struct script *s, int argc, char **argv)
 {
-    struct frame f = { .s = s, .pc = 0, .end = s->nlines, .argc = argc };
+    struct frame f = { .s = s, .pc = 0, .end = s->nlines, .argc = argc, .arg0_is_file = true };
     int rc;
     f.argv = copy_args(argc, argv, NULL);
     if (!f.argv)
@@ -844,8 +870,19 @@ int shell_run_script(struct script *s, int argc, char **argv)
 int shell_call_file(const char *path, int argc, char **argv)
 {
     struct script *s;
+    const char *where_file = shell.where_file;
+    int where_line = shell.where_line;
     int rc = script_load(path, &s);
     if (rc == -ESYNTAX) {
+        /*
+         * script_parse pointed where_file at s->name, which script_put frees:
+         * put the file and line into the message and point back at the caller.
+         */
+        char msg[sizeof(shell.errmsg)];
+        snprintf(msg, sizeof(msg), "%s:%d: %s", s->name, shell.where_line, shell.errmsg);
+        strlcpy8(shell.errmsg, msg, sizeof(shell.errmsg));
+        shell.where_file = where_file;
+        shell.where_line = where_line;
         script_put(s);
         return rc;
     }
@@ -868,11 +905,12 @@ int shell_call_label(const char *label, int argc, char **argv)
     if (!shell.frame || !shell.frame->s || !shell.frame->argv)
         return shell_error(-EINVAL, "call :label works only in batch files");
     f.s = shell.frame->s;
-    to = find_label(f.s, label);
+    f.begin = shell.frame->begin;
+    f.end = shell.frame->end;
+    to = find_label(f.s, label, f.begin, f.end);
     if (to < 0)
         return shell_error(-ENOENT, "cannot find the batch label '%s'", label);
     f.pc = (size_t)to;
-    f.end = f.s->nlines;
     f.argv = copy_args(argc, argv, label);
     if (!f.argv)
         return -ENOMEM;
@@ -883,12 +921,23 @@ int shell_call_label(const char *label, int argc, char **argv)
 
 int shell_run_block(struct script *s, size_t from, size_t to)
 {
-    struct frame f = { .s = s, .pc = from, .end = to };
+    struct frame f = { .s = s, .begin = from, .pc = from, .end = to };
+    size_t first = from;
     int rc;
     /* grub4dos: every menu entry starts with errorcheck on and errnum clear */
     shell.errorcheck = true;
     shell.errnum = 0;
+    while (first < to && !*skip_ws(s->lines[first]))
+        first++;
+    if (first < to && str_starts8(skip_ws(s->lines[first]), "!BAT")) {
+        /* an entry starting with !BAT is a batch file held in memory: %0, call :label */
+        f.argc = 1;
+        f.argv = copy_args(1, &s->name, NULL);
+        if (!f.argv)
+            return -ENOMEM;
+    }
     rc = run_in_frame(&f);
+    words_free(f.argc, f.argv, NULL);
     if (shell.flow == FLOW_EXIT || shell.flow == FLOW_RETURN) {
         shell.flow = FLOW_NONE;
         rc = 0;
@@ -919,6 +968,8 @@ int shell_shift(int n)
         return shell_error(-EINVAL, "shift works only in batch files");
     if (n < 0 || n >= f->argc)
         return n < 0 ? shell_error(-EINVAL, "bad shift position") : 0;
+    if (n == 0)
+        f->arg0_is_file = false;
     free(f->argv[n]);
     memmove(&f->argv[n], &f->argv[n + 1], (size_t)(f->argc - n) * sizeof(char *));
     f->argc--;
@@ -1001,7 +1052,7 @@ int shell_split_commands(const char *line, char ***out, int *nout)
     return 0;
 }
 
-long shell_find_label(struct script *s, const char *label)
+long shell_find_label(struct script *s, const char *label, size_t begin, size_t end)
 {
-    return find_label(s, label);
+    return find_label(s, label, begin, end);
 }

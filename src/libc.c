@@ -218,6 +218,14 @@ uint32_t utf8_decode(const char *str, size_t *len)
         cp = (cp << 6) | (s[i] & 0x3F);
     }
     *len = need + 1;
+    /*
+     * Overlong forms ("\xc0\xaf" for '/', "\xc0\x80" for NUL), UTF-16
+     * surrogates and values past U+10FFFF are bad bytes too: decoding them
+     * would let a path or name hide characters from a check.
+     */
+    if (cp < (need == 1 ? 0x80u : need == 2 ? 0x800u : 0x10000u) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0xFFFD;
     return cp;
 }
 
@@ -327,7 +335,8 @@ unsigned long long strtoull(const char *s, char **end, int base)
     unsigned long long v = parse_mag(s, end, base, &neg, &ovf);
     if (ovf)
         return ~0ULL;
-    return neg ? (unsigned long long)(-(long long)v) : v;
+    /* negate as unsigned: -(long long)v overflows for "-9223372036854775808" */
+    return neg ? 0 - v : v;
 }
 
 long long strtoll(const char *s, char **end, int base)
@@ -412,10 +421,11 @@ static void out_num(struct outbuf *o, unsigned long long v, bool neg, int base, 
     char tmp[24];
     int n = 0, len;
     const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    do {
+    /* C: zero with a precision of zero is no digits at all ("%.0d") */
+    while (v || (n == 0 && prec != 0)) {
         tmp[n++] = digits[v % (unsigned)base];
         v /= (unsigned)base;
-    } while (v);
+    }
     len = n > prec ? n : prec;
     if (neg || plus)
         len++;
@@ -440,7 +450,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     for (; *fmt; fmt++) {
         bool left = false, zero = false;
         char plus = 0;
-        int width = 0, prec = -1, lng = 0;
+        int width = 0, prec = -1, lng = 0, half = 0; /* half: 1 for h, 2 for hh */
         if (*fmt != '%') {
             out_c(&o, *fmt);
             continue;
@@ -484,7 +494,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
                 lng++;
             else if (*fmt == 'z' || *fmt == 'j')
                 lng = 2;
-            else if (*fmt != 'h')
+            else if (*fmt == 'h')
+                half++;
+            else
                 break;
         }
         switch (*fmt) {
@@ -512,7 +524,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'd':
         case 'i': {
             long long v = lng >= 2 ? va_arg(ap, long long) : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
-            unsigned long long m = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+            unsigned long long m;
+            /* %hd and %hhd print the promoted int's low 16 or 8 bits, as C says */
+            if (!lng && half)
+                v = half == 1 ? (short)v : (signed char)v;
+            m = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
             out_num(&o, m, v < 0, 10, false, width, prec, left, zero, plus);
             break;
         }
@@ -523,6 +539,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             unsigned long long v = lng >= 2 ? va_arg(ap, unsigned long long)
                                  : lng == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
             int base = *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16;
+            if (!lng && half)
+                v = half == 1 ? (unsigned short)v : (unsigned char)v;
             out_num(&o, v, false, base, *fmt == 'X', width, prec, left, zero, 0);
             break;
         }

@@ -7,6 +7,7 @@
 
 struct lint {
     struct script *s;
+    size_t begin, end; /* the lines a goto can reach: the whole file, or one menu entry */
     int line;
     int count;
     void (*report)(const char *file, int line, const char *msg);
@@ -33,7 +34,7 @@ static void check_label(struct lint *l, const char *label, const char *cmd)
 {
     if (dynamic(label) || strcasecmp8(label, ":eof") == 0 || strcasecmp8(label, "eof") == 0)
         return;
-    if (shell_find_label(l->s, label) < 0)
+    if (shell_find_label(l->s, label, l->begin, l->end) < 0)
         problem(l, "%s to a missing label '%s'", cmd, label);
 }
 
@@ -104,6 +105,12 @@ static void check_text(struct lint *l, const char *text)
     free(cmds);
 }
 
+static bool is_title(const char *t)
+{
+    return (str_starts_case8(t, "title") && (is_space((unsigned char)t[5]) || t[5] == '=' || !t[5])) ||
+           (str_starts_case8(t, "iftitle") && (is_space((unsigned char)t[7]) || !t[7]));
+}
+
 int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg))
 {
     struct lint l = { .s = s, .report = report };
@@ -112,6 +119,17 @@ int lint_script(struct script *s, void (*report)(const char *file, int line, con
         while (is_space((unsigned char)*t))
             t++;
         l.line = s->lineno[i];
+        if (i == 0 || is_title(t)) {
+            /* a menu entry runs alone: its labels are the ones up to the next title */
+            l.begin = i;
+            for (l.end = i + 1; l.end < s->nlines; l.end++) {
+                const char *u = s->lines[l.end];
+                while (is_space((unsigned char)*u))
+                    u++;
+                if (is_title(u))
+                    break;
+            }
+        }
         if (!*t || *t == '#' || *t == ':' || str_starts8(t, "!BAT"))
             continue;
         if (str_starts_case8(t, "title") && (is_space((unsigned char)t[5]) || t[5] == '=' || !t[5]))

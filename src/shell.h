@@ -100,6 +100,12 @@ int shell_exit(int code);
 int shell_frame_local_base(void);
 /* The current batch frame's arguments (NULL when not in a batch file). */
 void shell_frame_args(int *argc, char ***argv);
+/*
+ * The resolved path of the running batch file while %0 still names it (not in
+ * a `call :label`, not after `shift`), else NULL. %~dpnxfz0 use it, since %0
+ * is the word as typed: a bare name found on @path says nothing of its place.
+ */
+const char *shell_frame_file(void);
 /* Run a whole script as a batch file, with argv[0] as %0. */
 int shell_run_script(struct script *s, int argc, char **argv);
 /* Run one line typed at the command line (no file, no blocks). */
@@ -182,8 +188,8 @@ void words_free(int argc, char **argv, char **rawv);
  * expanding anything, for lint. *out is a malloc'd array of malloc'd strings.
  */
 int shell_split_commands(const char *line, char ***out, int *nout);
-/* The line after :label in s, or -1. */
-long shell_find_label(struct script *s, const char *label);
+/* The line after :label among lines [begin, end) of s (a menu entry's goto stays in it), or -1. */
+long shell_find_label(struct script *s, const char *label, size_t begin, size_t end);
 
 /*
  * Check a script without running it: unknown commands, bad options,
@@ -198,7 +204,7 @@ const char *var_get(const char *name);
 /* Set (value NULL or "" deletes). Returns 0, -EINVAL for a bad name, -E2BIG, -ENOMEM. */
 int var_set(const char *name, const char *value);
 bool var_name_valid(const char *name);
-/* Call fn for each variable whose name starts with prefix ("" for all), in name order. */
+/* Call fn for each variable whose name starts with prefix ("" for all), in creation order. */
 void var_foreach(const char *prefix, void (*fn)(const char *name, const char *value, void *ctx),
                  void *ctx);
 void var_clear_all(void);

@@ -71,7 +71,7 @@ static void substring(struct sbuf *b, const char *v, const char *spec)
         len = (n - start) + len;
     if (len < 0)
         len = 0;
-    if (start + len > n)
+    if (len > n - start) /* not start + len > n: that overflows for a huge len */
         len = n - start;
     sb_add(b, v + start, (size_t)len);
 }
@@ -199,8 +199,12 @@ char *shell_expand(const char *src)
                     m++;
                 if (is_digit((unsigned char)*m)) {
                     int i = *m - '0';
-                    if (i < argc)
-                        path_modifiers(&b, p + 2, (size_t)(m - (p + 2)), argv[i]);
+                    size_t nmods = (size_t)(m - (p + 2));
+                    const char *file = shell_frame_file();
+                    if (i == 0 && nmods && file)
+                        path_modifiers(&b, p + 2, nmods, file);
+                    else if (i < argc)
+                        path_modifiers(&b, p + 2, nmods, argv[i]);
                     p = m + 1;
                     continue;
                 }

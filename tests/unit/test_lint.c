@@ -1,0 +1,173 @@
+/*
+ * lint_script (mapboot-lint): unknown commands and --options, goto/call to
+ * missing labels, the commands inside if/checkrange/call/iftitle/else, and
+ * script_parse's brace checks; the shipped examples must be clean.
+ */
+#include "test.h"
+
+static char reports[8192];
+static int nreports;
+
+static void collect(const char *file, int line, const char *msg)
+{
+    size_t n = strlen(reports);
+    snprintf(reports + n, sizeof(reports) - n, "%d: %s\n", line, msg);
+    nreports++;
+    (void)file;
+}
+
+/* Lint text; returns the reports, one "LINE: message" per line. */
+static const char *lint(const char *text)
+{
+    struct script *s = NULL;
+    int rc, count;
+    reports[0] = 0;
+    nreports = 0;
+    rc = script_parse("t.lst", text, strlen(text), 1, &s);
+    if (rc)
+        collect("t.lst", shell.where_line, shell.errmsg);
+    count = lint_script(s, collect);
+    ok(count == nreports - (rc != 0));
+    script_put(s);
+    return reports;
+}
+
+static const char *lint_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    static char text[1 << 16];
+    size_t n;
+    ok(f != NULL);
+    if (!f)
+        return "(cannot open)";
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = 0;
+    return lint(text);
+}
+
+TEST(lint_clean_script)
+{
+    ok_str(lint("!BAT\n"
+                "# comment\n"
+                ":: comment\n"
+                "echo hello\n"
+                "set a=1 && echo %a% || echo no ;; calc 1+1\n"
+                "pause --wait=0 text\n"
+                "goto next\n"
+                ":next\n"
+                "call :sub x\n"
+                "goto :eof\n"
+                ":SUB\n"
+                "echo %1\n"),
+           "");
+}
+
+TEST(lint_examples_are_clean)
+{
+    ok_str(lint_file("examples/menu.lst"), "");
+    ok_str(lint_file("examples/efi/grub/demo.bat"), "");
+}
+
+TEST(lint_unknown_command)
+{
+    ok_str(lint("echo a\nnosuch arg\n"), "2: unknown command 'nosuch'\n");
+    ok_str(lint("echo a && nosuch ;; calc 1 | bogus\n"),
+           "1: unknown command 'nosuch'\n1: unknown command 'bogus'\n");
+}
+
+TEST(lint_unknown_option)
+{
+    ok_str(lint("pause --bad x\n"), "1: pause: unknown option '--bad'\n");
+    ok_str(lint("cat --skip\n"), "1: cat: option --skip needs a value\n");
+    ok_str(lint("hiddenmenu --silent=1\n"), "1: hiddenmenu: option --silent takes no value\n");
+    /* a single-dash word is an argument (negative numbers) */
+    ok_str(lint("echo -5 --x\n"), "");
+}
+
+TEST(lint_missing_labels)
+{
+    ok_str(lint("!BAT\ngoto nowhere\ncall :nothere a\ngoto :eof\ngoto eof\ngoto %dyn%\n"),
+           "2: goto to a missing label 'nowhere'\n3: call to a missing label ':nothere'\n");
+    ok_str(lint("!BAT\ngoto THERE\n:there\n"), "");
+    ok_str(lint("!BAT\ngoto x\n::x\n"), "2: goto to a missing label 'x'\n");
+}
+
+/* A menu entry runs alone: a label in another entry is missing for its goto. */
+TEST(lint_labels_per_menu_entry)
+{
+    ok_str(lint("title a\ngoto x\ntitle b\n:x\necho b\ngoto x\n"),
+           "2: goto to a missing label 'x'\n");
+    ok_str(lint("title a\n!BAT\ncall :sub\ngoto :eof\n:sub\necho s\ntitle b\ncall :sub\n"),
+           "8: call to a missing label ':sub'\n");
+}
+
+TEST(lint_nested_commands)
+{
+    ok_str(lint("if a==a badone\n"
+                "if /i not exist /x badtwo arg\n"
+                "checkrange 1:2 badthree\n"
+                "call badfour\n"
+                "call echo fine\n"),
+           "1: unknown command 'badone'\n"
+           "2: unknown command 'badtwo'\n"
+           "3: unknown command 'badthree'\n"
+           "4: unknown command 'badfour'\n");
+}
+
+TEST(lint_else_and_iftitle)
+{
+    ok_str(lint("!BAT\nif a==b {\necho x\n} else badelse\n"), "4: unknown command 'badelse'\n");
+    ok_str(lint("!BAT\nif a==b {\necho x\n} else if a==c {\nbadinner\n} else {\n}\n"),
+           "5: unknown command 'badinner'\n");
+    ok_str(lint("iftitle [badcond x] T\necho a\n"), "1: unknown command 'badcond'\n");
+    ok_str(lint("iftitle [if exist /x] T\necho a\n"), "");
+    ok_str(lint("iftitle T\necho a\n"), "1: iftitle needs [CONDITION] before the title\n");
+}
+
+TEST(lint_titles_and_paths_are_not_commands)
+{
+    ok_str(lint("title Anything at all\\nhelp\necho a\ntitle=x\necho b\n"), "");
+    ok_str(lint("/efi/tools/run.bat a\n(bd)/x.bat\n%cmd% arg\n"), "");
+}
+
+/* Regression: syntax errors inside a line are reported, not run into. */
+TEST(lint_line_syntax)
+{
+    ok_str(lint("echo \"unclosed\n"), "1: unclosed quote\n");
+    ok_str(lint("echo a >\n"), "1: '>' needs one file name after it\n");
+    ok_str(lint("echo a > f g\n"), "1: '>' needs one file name after it\n");
+}
+
+/* Regression: braces are checked by script_parse; the rest is still linted. */
+TEST(lint_unbalanced_braces)
+{
+    ok_str(lint("echo a\n}\nnosuch\n"),
+           "2: '}' without a matching '{'\n3: unknown command 'nosuch'\n");
+    ok_str(lint("if a==a {\necho a\n"), "1: '{' is not closed\n");
+    ok_str(lint("title a\nif a==a {\ntitle b\necho b\n}\n"),
+           "2: '{' is not closed before the next title\n");
+}
+
+TEST(lint_line_numbers_with_crlf)
+{
+    ok_str(lint("echo a\r\n\r\n# x\r\nnosuch\r\n"), "4: unknown command 'nosuch'\n");
+}
+
+/* Regression: a 100000-character line and a file of many lines. */
+TEST(lint_big_inputs)
+{
+    size_t n = 100000;
+    char *t = malloc(n + 16);
+    memcpy(t, "echo ", 5);
+    memset(t + 5, 'z', n);
+    strcpy(t + 5 + n, "\nbad\n");
+    ok_str(lint(t), "2: unknown command 'bad'\n");
+    free(t);
+    t = malloc(20000 * 8 + 16);
+    t[0] = 0;
+    for (int i = 0; i < 20000; i++)
+        strcat(t + (size_t)i * 7, "echo x\n");
+    ok_str(lint(t), "");
+    free(t);
+}
