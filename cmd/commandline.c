@@ -6,6 +6,9 @@ static int commandline_exec(struct cmd_args *a)
     bool saved = shell.interactive;
     struct frame *frame = shell.frame;
     int depth = shell.depth;
+    int rc = shell_need_keyboard("commandline");
+    if (rc)
+        return rc;
     /* the prompt runs outside the script that called us */
     shell.frame = NULL;
     shell.depth = 0;

@@ -28,6 +28,8 @@ static int password_exec(struct cmd_args *a)
         return menu_cur->password ? 1 : -ENOMEM;
     }
     /* in an entry or at the prompt: ask now */
+    if (shell_need_keyboard("password"))
+        return -EPERM;
     if (!menu_ask_password(pw, md5))
         return shell_error(-EPERM, "password: wrong password");
     if (menu_cur)
@@ -48,6 +50,8 @@ static int md5crypt_exec(struct cmd_args *a)
     static const char set[] = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     if (a->first < a->argc) {
         strlcpy8(key, a->argv[a->first], sizeof(key));
+    } else if (shell_need_keyboard("md5crypt")) {
+        return -EPERM;
     } else if (cmdline_read("Password: ", NULL, key, sizeof(key), false, true) != 0) {
         return 0;
     }

@@ -11,7 +11,9 @@ static const struct opt pause_opts[] = {
 static int pause_exec(struct cmd_args *a)
 {
     long long secs = -1;
-    int k;
+    int k = shell_need_keyboard("pause");
+    if (k)
+        return k;
     if (a->opt[0].set && (parse_num(a->opt[0].value, &secs) || secs < 0 || secs > 86400))
         return shell_error(-EINVAL, "pause: bad --wait value '%s'", a->opt[0].value);
     if (a->first < a->argc)

@@ -94,6 +94,9 @@ static int set_exec(struct cmd_args *a)
         eq++;
     if (prompt) {
         char line[VAR_VALUE_MAX];
+        rc = shell_need_keyboard("set /p");
+        if (rc)
+            return rc;
         con_puts(eq);
         if (cmdline_read("", NULL, line, sizeof(line), false, false) != 0 || !line[0])
             return 0;

@@ -292,8 +292,14 @@ int menu_init(struct menu *m)
             continue;
         shell.where_file = m->s->name;
         shell.where_line = e->title_line;
+        /* a condition only answers: what it prints is not shown */
         shell.in_iftitle = true;
-        rc = shell_run_line(e->cond);
+        if (con_capture_begin(true) == 0) {
+            rc = shell_run_line(e->cond);
+            free(con_capture_end(NULL));
+        } else {
+            rc = -ELOOP;
+        }
         shell.in_iftitle = false;
         e->visible = rc >= 0 && shell.retval != 0;
         shell.flow = FLOW_NONE;

@@ -65,6 +65,14 @@ void shell_warn(const char *fmt, ...)
     con_puts("\n");
 }
 
+int shell_need_keyboard(const char *cmd)
+{
+    /* iftitle conditions run while the menu loads: nothing may wait for a person */
+    if (shell.in_iftitle)
+        return shell_error(-EPERM, "%s: not allowed in an iftitle condition", cmd);
+    return 0;
+}
+
 void shell_set_retstr(const char *s)
 {
     strlcpy8(shell.retstr, s, sizeof(shell.retstr));
@@ -656,6 +664,25 @@ static int run_part(const char *part, size_t len, bool *untested)
     return rc;
 }
 
+/* The next ';;' word outside quotes in p, or NULL: where the current part ends. */
+static const char *next_part(const char *p)
+{
+    bool quoted = false, word_start = true;
+    for (const char *q = p; *q; q++) {
+        if (*q == '\\' && q[1]) {
+            q++;
+            word_start = false;
+            continue;
+        }
+        if (*q == '"')
+            quoted = !quoted;
+        if (!quoted && word_start && op_word(q, ";;"))
+            return q;
+        word_start = !quoted && is_space((unsigned char)*q);
+    }
+    return NULL;
+}
+
 /* Run a whole line: ;;-parts in order, each expanded when it is reached. */
 static int run_text(const char *line, bool *untested)
 {
@@ -663,23 +690,7 @@ static int run_text(const char *line, bool *untested)
     int rc = 0;
     *untested = false;
     for (;;) {
-        /* find the next ';;' word outside quotes */
-        const char *q = p, *end = NULL;
-        bool quoted = false, word_start = true;
-        for (; *q; q++) {
-            if (*q == '\\' && q[1]) {
-                q++;
-                word_start = false;
-                continue;
-            }
-            if (*q == '"')
-                quoted = !quoted;
-            if (!quoted && word_start && op_word(q, ";;")) {
-                end = q;
-                break;
-            }
-            word_start = !quoted && is_space((unsigned char)*q);
-        }
+        const char *end = next_part(p);
         rc = run_part(p, end ? (size_t)(end - p) : strlen8(p), untested);
         if (!end || shell.flow != FLOW_NONE)
             break;
@@ -1001,23 +1012,8 @@ int shell_split_commands(const char *line, char ***out, int *nout)
     int n = 0, rc = 0;
     for (;;) {
         struct piece pc[PIECES_MAX];
-        const char *q = p, *end = NULL;
-        bool quoted = false, word_start = true;
+        const char *end = next_part(p);
         int k;
-        for (; *q; q++) {
-            if (*q == '\\' && q[1]) {
-                q++;
-                word_start = false;
-                continue;
-            }
-            if (*q == '"')
-                quoted = !quoted;
-            if (!quoted && word_start && op_word(q, ";;")) {
-                end = q;
-                break;
-            }
-            word_start = !quoted && is_space((unsigned char)*q);
-        }
         k = split_pieces(p, end ? (size_t)(end - p) : strlen8(p), pc);
         if (k < 0) {
             rc = k;

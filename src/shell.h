@@ -166,6 +166,8 @@ int shell_error(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Print a warning with file and line, without failing. */
 void shell_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void shell_set_retstr(const char *s);
+/* 0, or an error when the command may not wait for keys here (iftitle). */
+int shell_need_keyboard(const char *cmd);
 /*
  * Commands return rc < 0 for an error (errnum = -rc, @retval = 0) or their
  * return value >= 0 (0 is "false" for && and ||, not an error). A command

@@ -151,6 +151,28 @@ TEST(menu_iftitle)
     menu_free(m);
 }
 
+/* Conditions run while the menu loads: they print nothing and may not wait for keys. */
+TEST(menu_iftitle_is_silent_and_never_waits)
+{
+    struct menu *m = parse("iftitle [echo shown?] Echo\necho a\n"
+                           "iftitle [pause] Pause\necho b\n"
+                           "iftitle [set /p x=Name: ] Prompt\necho c\n");
+    host_output_reset();
+    host_capture_output = true;
+    /* no keys are queued: a wait would end the test binary with status 3 */
+    host_keys = (const int[]){ 0 };
+    host_nkeys = 0;
+    menu_init(m);
+    host_capture_output = false;
+    host_keys = NULL;
+    ok(strstr(host_out, "shown?") == NULL);
+    ok(strstr(host_out, "not allowed in an iftitle condition") == NULL);
+    ok(m->entries[0].visible);
+    ok(!m->entries[1].visible);
+    ok(!m->entries[2].visible);
+    menu_free(m);
+}
+
 /* The manual: an empty [] acts as title. Regression: it used to depend on the last command. */
 TEST(menu_iftitle_empty_condition)
 {
