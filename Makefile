@@ -152,6 +152,9 @@ test-unit: $(BUILD)/asan/unit
 test-clang:
 	$(MAKE) BUILD=$(BUILD)/clang CC=clang all
 
+test-qemu: $(BUILD)/BOOTX64.EFI
+	tests/qemu/run $(BUILD) $(QEMU_CASES)
+
 test-fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS)
 

@@ -21,7 +21,7 @@ static int pause_exec(struct cmd_args *a)
     con_puts("\n");
     if (secs == 0)
         return 1;
-    k = plat_con_getkey(secs < 0 ? -1 : (int)(secs * 1000));
+    k = con_getkey(secs < 0 ? -1 : (int)(secs * 1000));
     if (k == -ETIMEDOUT)
         return 1;
     if (k < 0)

@@ -317,6 +317,7 @@ int menu_boot_entry(struct menu *m, struct script *s, size_t from, size_t to, co
     con_set_normal();
     plat_con_clear();
     con_printf("  Booting '%s'\n\n", title);
+    entry_output_mark = con_screen_bytes;
     rc = shell_run_block(s, from, to);
     if (shell.flow == FLOW_QUIT || shell.exit_app)
         return rc;

@@ -59,6 +59,9 @@ int menu_run(struct menu *m);
 /* Run entry i (or the lines of an edited entry); returns its rc. */
 int menu_boot_entry(struct menu *m, struct script *s, size_t from, size_t to, const char *title);
 
+/* Screen bytes once an entry's header is shown: what comes after is the entry's output. */
+extern uint64_t entry_output_mark;
+
 /* Password check: plain text or $1$ md5crypt. */
 bool menu_password_ok(const char *stored, bool md5, const char *typed);
 /* Ask for the menu password; true when it matched. */

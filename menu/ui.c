@@ -139,7 +139,26 @@ static void wait_key(const char *msg)
 {
     con_set_normal();
     con_puts(msg);
-    plat_con_getkey(-1);
+    con_getkey(-1);
+}
+
+/* Screen bytes after an entry's "Booting" header (set by menu_boot_entry). */
+uint64_t entry_output_mark;
+
+/*
+ * After an entry came back without booting: the menu is about to be drawn
+ * over the screen, so let the person read a failure, or what the entry
+ * printed since the last key (grub4dos returns silently and wipes it).
+ */
+static void entry_returned(int rc)
+{
+    if (shell.flow == FLOW_QUIT || shell.exit_app)
+        return;
+    shell.flow = FLOW_NONE;
+    if (rc < 0)
+        wait_key("\nPress any key to continue...");
+    else if (con_screen_bytes > MAX(con_bytes_at_key, entry_output_mark))
+        wait_key("\nThe entry finished without booting. Press any key to go back...");
 }
 
 /* The entry editor. Returns 1 to boot the edited lines, 0 to go back. */
@@ -170,7 +189,7 @@ static int edit_entry(struct menu *m, int entry)
             con_set_normal();
             con_puts("\n");
         }
-        k = plat_con_getkey(-1);
+        k = con_getkey(-1);
         if (k == KEY_ESC) {
             break;
         } else if (k == KEY_UP && sel > 0) {
@@ -190,7 +209,9 @@ static int edit_entry(struct menu *m, int entry)
             for (size_t i = 0, o = 0; i < n; i++)
                 o += (size_t)snprintf(text + o, len + 1 - o, "%s\n", lines[i]);
             if (script_parse("(edited entry)", text, strlen8(text), 1, &s) == 0) {
-                menu_boot_entry(m, s, 0, s->nlines, e->title);
+                int rc = menu_boot_entry(m, s, 0, s->nlines, e->title);
+                /* the menu is redrawn next (seen in the QEMU case menu_locked_edit) */
+                entry_returned(rc);
                 result = 1;
             } else {
                 con_printf("Error: %s\n", shell.errmsg);
@@ -244,27 +265,17 @@ static void run_entry(struct menu *m, int i)
 {
     int tried = 0;
     while (i >= 0 && i < m->n && tried++ <= MENU_FALLBACK_MAX) {
-        uint64_t printed;
         int rc;
         m->current = i;
-        printed = con_screen_bytes;
         rc = menu_boot_entry(m, m->s, m->entries[i].from, m->entries[i].to, m->entries[i].title);
-        if (shell.flow == FLOW_QUIT || shell.exit_app)
-            return;
-        shell.flow = FLOW_NONE;
-        printed = con_screen_bytes - printed;
-        if (rc >= 0) {
-            /* grub4dos returns silently; we let the user read what the entry printed */
-            if (printed > 64)
-                wait_key("\nThe entry finished without booting. Press any key to go back...");
-            return;
-        }
-        if (tried - 1 < m->nfallback && m->fallback[tried - 1] != i) {
+        if (rc < 0 && !shell.exit_app && shell.flow != FLOW_QUIT && tried - 1 < m->nfallback &&
+            m->fallback[tried - 1] != i) {
+            shell.flow = FLOW_NONE;
             i = m->fallback[tried - 1];
             con_printf("Falling back to entry %d...\n", i);
             continue;
         }
-        wait_key("\nPress any key to continue...");
+        entry_returned(rc);
         return;
     }
 }
@@ -287,7 +298,7 @@ int menu_run(struct menu *m)
         for (; secs > 0 && !shown; secs--) {
             if (!m->hidden_silent)
                 con_printf("\rPress any key to enter the menu... %d ", secs);
-            shown = plat_con_getkey(1000) >= 0;
+            shown = con_getkey(1000) >= 0;
         }
         if (!shown) {
             run_entry(m, nth_visible(m, sel));
@@ -298,17 +309,24 @@ int menu_run(struct menu *m)
     }
     draw_menu(m, &l, sel, secs);
     for (;;) {
-        int k = plat_con_getkey(secs >= 0 ? 1000 : -1);
+        int k = con_getkey(secs >= 0 ? 1000 : -1);
         int nvis = visible_count(m), entry;
         if (k == -ETIMEDOUT) {
             if (secs > 0) {
                 draw_countdown(&l, --secs);
                 continue;
             }
-            if (secs == 0)
+            if (secs == 0) {
+                /*
+                 * The countdown is spent: left at 0, an entry that comes back
+                 * (no loader, or failed) would boot again a second later,
+                 * for ever (seen in the QEMU case countdown_return).
+                 */
+                secs = -1;
                 k = KEY_ENTER;
-            else
+            } else {
                 continue;
+            }
         } else if (secs >= 0) {
             secs = -1; /* any key stops the countdown */
             draw_countdown(&l, -1);

@@ -199,7 +199,7 @@ int cmdline_read(const char *prompt, const char *initial, char *buf, size_t size
     if (initial)
         insert(&e, initial, strnlen8(initial, size - 1));
     for (;;) {
-        int k = plat_con_getkey(-1);
+        int k = con_getkey(-1);
         if (k < 0)
             continue;
         switch (k) {

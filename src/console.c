@@ -16,7 +16,7 @@ struct capture {
 #define CAPTURE_MAX (1u << 20) /* a runaway producer must not eat all memory */
 
 static struct capture captures[CAPTURE_DEPTH];
-uint64_t con_screen_bytes;
+uint64_t con_screen_bytes, con_bytes_at_key;
 static int ncaptures;
 
 uint8_t con_color_normal = 0x07, con_color_highlight = 0x70, con_color_helptext = 0x07,
@@ -104,6 +104,14 @@ char *con_capture_end(size_t *len)
     if (len)
         *len = buf ? c->len : 0;
     return buf;
+}
+
+int con_getkey(int timeout_ms)
+{
+    int k = plat_con_getkey(timeout_ms);
+    if (k >= 0)
+        con_bytes_at_key = con_screen_bytes;
+    return k;
 }
 
 bool con_is_screen(void)

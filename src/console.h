@@ -26,8 +26,14 @@ char *con_capture_end(size_t *len);
 /* True when output goes to the screen (not captured or discarded). */
 bool con_is_screen(void);
 
-/* Bytes written to the screen so far (the menu waits for a key if an entry printed). */
-extern uint64_t con_screen_bytes;
+/*
+ * Bytes written to the screen so far, and that count when the last key was
+ * read: text after the last key is what the person has not had a chance to
+ * read yet (the menu waits before drawing over it).
+ */
+extern uint64_t con_screen_bytes, con_bytes_at_key;
+/* Wait for a key as plat_con_getkey does; every key the core reads goes through here. */
+int con_getkey(int timeout_ms);
 
 /* Current colours, VGA attribute bytes (grub4dos "normal" and "highlight"). */
 extern uint8_t con_color_normal, con_color_highlight, con_color_helptext, con_color_heading;

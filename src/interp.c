@@ -855,11 +855,15 @@ static int frame_result(int rc, bool is_batch_level)
             shell.flow = FLOW_NONE;
             return 0;
         }
-        if (is_batch_level && !shell.frame) {
-            shell.flow = FLOW_NONE; /* the outermost batch absorbs it */
-            return -shell.errnum;
-        }
-        return -shell.errnum;
+        /*
+         * exit N stops every batch level; the outermost one (its caller is a
+         * menu entry or the prompt, which have no arguments) turns it into a
+         * failure of the command that ran the batch file, so errorcheck,
+         * || and fallback see it.
+         */
+        if (is_batch_level && (!shell.frame || !shell.frame->argv))
+            shell.flow = FLOW_NONE;
+        return -(1000 + shell.exit_code);
     }
     return rc;
 }

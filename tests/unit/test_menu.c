@@ -496,3 +496,28 @@ TEST(menu_entry_labels_per_entry)
     ok_str(run_entry(m, 1), "b-x\n");
     menu_free(m);
 }
+
+/*
+ * Regression: exit N in a batch file run from an entry used to end the whole
+ * entry as a success, so neither || nor errorcheck nor fallback saw it.
+ */
+TEST(menu_entry_sees_batch_exit_code)
+{
+    static const char *const files[] = { "exit.bat", "!BAT\necho in batch\nexit %1\necho not here\n",
+                                         NULL };
+    struct menu *m;
+    test_bootdir(files);
+    m = load("title t\n"
+             "errorcheck off\n"
+             "/exit.bat 3\n"
+             "errnum ;; echo errnum=%@retval%\n"
+             "/exit.bat 2 || echo failed as it should\n"
+             "errorcheck on\n"
+             "/exit.bat 4\n"
+             "echo went on after exit 4\n");
+    ok_str(run_entry(m, 0),
+           "in batch\nerrnum=1003\nin batch\nfailed as it should\nin batch\n");
+    ok(shell.errnum == 1004);
+    menu_free(m);
+    test_bootdir(NULL);
+}

@@ -1,0 +1,4 @@
+!BAT
+echo stray.bat: runs
+}
+echo stray.bat: went on
