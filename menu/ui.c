@@ -9,27 +9,43 @@
 
 #include "../src/platform.h"
 
+/*
+ * Write s at (col, row), cut at width characters and padded with blanks to
+ * it (width 0: as it is). One firmware call for the text and few for the
+ * blanks: each call is costly on a serial console.
+ */
 static void draw_text_at(int col, int row, uint8_t attr, const char *s, int width)
 {
+    static const char blanks[] = "                                ";
+    size_t bytes = 0, k;
     int n = 0;
-    size_t k;
-    plat_con_goto(col, row);
-    plat_con_set_attr(attr);
-    /* pad to width so a highlight bar covers the row, cut at width */
-    while (*s && n < width) {
-        utf8_decode(s, &k);
-        plat_con_write(s, k);
-        s += k;
+    while (s[bytes] && (width <= 0 || n < width)) {
+        utf8_decode(s + bytes, &k);
+        bytes += k;
         n++;
     }
-    for (; n < width; n++)
-        plat_con_write(" ", 1);
+    plat_con_goto(col, row);
+    plat_con_set_attr(attr);
+    plat_con_write(s, bytes);
+    while (n < width) {
+        int c = MIN(width - n, (int)sizeof(blanks) - 1);
+        plat_con_write(blanks, (size_t)c);
+        n += c;
+    }
 }
 
+/*
+ * Rows are padded only as wide as their longest text, not to the screen's
+ * width: every byte goes out through the firmware's (often serial) console,
+ * and a full-width redraw was most of the time to the first menu.
+ */
 struct layout {
     int cols, rows;
     int top, height; /* the entry rows */
     int first;       /* first visible entry (scrolling) */
+    int box;         /* width of an entry row (the highlight bar) */
+    int helpw;       /* width of a help row */
+    bool fresh;      /* the screen was just cleared: blanks need not be written */
 };
 
 static int visible_count(struct menu *m)
@@ -68,8 +84,10 @@ static void draw_entries(struct menu *m, struct layout *l, int sel)
         int v = l->first + r, e = v < nvis ? nth_visible(m, v) : -1;
         char line[300];
         snprintf(line, sizeof(line), " %s", e >= 0 ? m->entries[e].title : "");
+        if (l->fresh && e < 0)
+            continue;
         draw_text_at(2, l->top + r, v == sel ? con_color_highlight : con_color_normal, line,
-                     l->cols - 4);
+                     v == sel || !l->fresh ? l->box : 0);
     }
 }
 
@@ -98,7 +116,9 @@ static void draw_help(struct menu *m, struct layout *l, int sel)
         } else {
             line[0] = 0;
         }
-        draw_text_at(2, row + i, con_color_helptext, line, l->cols - 4);
+        if (l->fresh && !line[0])
+            continue;
+        draw_text_at(2, row + i, con_color_helptext, line, l->fresh ? 0 : l->helpw);
     }
 }
 
@@ -110,7 +130,21 @@ static void draw_countdown(struct layout *l, int secs)
                  "The highlighted entry will be booted automatically in %d seconds.", secs);
     else
         line[0] = 0;
-    draw_text_at(2, l->rows - 2, con_color_normal, line, l->cols - 4);
+    draw_text_at(2, l->rows - 2, con_color_normal, line, MIN(l->cols - 4, 70));
+}
+
+/* The widest line of text (in characters), at most max. */
+static int text_width(const char *s, int widest, int max)
+{
+    while (s && *s) {
+        const char *nl = strchr8(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen8(s);
+        char line[300];
+        snprintf(line, sizeof(line), "%.*s", (int)MIN(n, sizeof(line) - 1), s);
+        widest = MAX(widest, (int)utf8_width(line));
+        s = nl ? nl + 1 : NULL;
+    }
+    return MIN(widest, max);
 }
 
 static void draw_menu(struct menu *m, struct layout *l, int sel, int secs)
@@ -123,16 +157,29 @@ static void draw_menu(struct menu *m, struct layout *l, int sel, int secs)
         l->cols = 80;
     if (l->rows < 10)
         l->rows = 25;
-    draw_text_at(0, 0, con_color_heading, "  mapboot", l->cols);
+    /* the default help text is 63 characters wide */
+    l->box = 30;
+    l->helpw = 63;
+    for (int i = 0; i < m->n; i++) {
+        l->box = text_width(m->entries[i].title, l->box - 2, l->cols - 6) + 2;
+        l->helpw = text_width(m->entries[i].help, l->helpw, l->cols - 4);
+    }
+    draw_text_at(0, 0, con_color_heading, "  mapboot", l->box + 4);
     l->top = 2;
     l->height = l->rows - 10;
     if (l->height > visible_count(m))
         l->height = visible_count(m) > 0 ? visible_count(m) : 1;
+    l->fresh = true;
     draw_entries(m, l, sel);
     draw_help(m, l, sel);
-    draw_countdown(l, secs);
-    if (!shell_menu_us)
-        shell_menu_us = plat_uptime_us() ? plat_uptime_us() : 1;
+    if (secs >= 0)
+        draw_countdown(l, secs);
+    l->fresh = false;
+    if (!shell_menu_us) {
+        /* once: the first call calibrates the clock, which takes a few timer ticks */
+        uint64_t us = plat_uptime_us();
+        shell_menu_us = us ? us : 1;
+    }
 }
 
 static void wait_key(const char *msg)

@@ -1,0 +1,44 @@
+/* Every command is documented: `help CMD` must have something to say. */
+#include "test.h"
+
+TEST(every_command_has_usage_and_help)
+{
+    const struct command *c;
+    size_t n = 0;
+    for_each_table_entry(c, commands) {
+        size_t len = strlen(c->name);
+        n++;
+        ok(c->exec != NULL);
+        /* the usage line starts with the command's own name */
+        if (!(c->usage && strncmp(c->usage, c->name, len) == 0 &&
+              (c->usage[len] == ' ' || c->usage[len] == 0)))
+            printf("    bad usage for %s: %s\n", c->name, c->usage ? c->usage : "(none)");
+        ok(c->usage && strncmp(c->usage, c->name, len) == 0);
+        ok(c->help && strlen(c->help) > 10);
+        ok(command_find(c->name) == c);
+    }
+    /* the foundation's list, so a lost file shows up here */
+    static const char *const wanted[] = {
+        "help", "echo", "set", "if", "goto", "call", "exit", "shift", "setlocal", "endlocal",
+        "errorcheck", "errnum", "pause", "calc", "checkrange", "clear", "configfile",
+        "commandline", "reboot", "halt", "exit_g4d", "cat", "ls", "title", "iftitle",
+        "timeout", "default", "savedefault", "fallback", "hiddenmenu", "color", "password",
+        "lock", "md5crypt", "boot",
+    };
+    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+        if (!command_find(wanted[i]))
+            printf("    missing command %s\n", wanted[i]);
+        ok(command_find(wanted[i]) != NULL);
+    }
+    ok(n >= sizeof(wanted) / sizeof(wanted[0]));
+}
+
+TEST(help_prints_usage)
+{
+    const char *out = run_script("help checkrange");
+    ok(strstr(out, "Usage: checkrange RANGE COMMAND") != NULL);
+    out = run_script("help nosuch");
+    ok(strstr(out, "no command 'nosuch'") != NULL);
+    out = run_script("help");
+    ok(strstr(out, "exit_g4d") != NULL && strstr(out, "md5crypt") != NULL);
+}
