@@ -48,8 +48,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
-.PHONY: all efi host deps run test test-unit test-lint test-clang test-fuzz test-qemu \
-        test-host-scripts clean esp fuzz
+.PHONY: all efi host deps run test test-unit test-clang test-fuzz test-qemu \
+        clean esp fuzz
 all: efi host
 
 efi: $(BUILD)/BOOTX64.EFI
@@ -128,7 +128,7 @@ OVMF_CODE := /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS := /usr/share/OVMF/OVMF_VARS_4M.fd
 
 # An ESP image: the binary at \EFI\BOOT\BOOTX64.EFI, the demo menu at \efi\grub\menu.lst.
-$(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI examples/menu.lst $(wildcard examples/*)
+$(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI $(shell find examples -type f)
 	tests/qemu/mkesp $@ $(BUILD)/BOOTX64.EFI examples/menu.lst examples
 
 esp: $(BUILD)/esp.img

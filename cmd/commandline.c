@@ -5,16 +5,16 @@ static int commandline_exec(struct cmd_args *a)
 {
     bool saved = shell.interactive;
     struct frame *frame = shell.frame;
-    int depth = shell.depth;
     int rc = shell_need_keyboard("commandline");
     if (rc)
         return rc;
-    /* the prompt runs outside the script that called us */
+    /*
+     * The prompt runs outside the script that called us; shell.depth stays,
+     * so nesting commandline in scripts still counts against the limit.
+     */
     shell.frame = NULL;
-    shell.depth = 0;
     cmdline_run(true);
     shell.frame = frame;
-    shell.depth = depth;
     shell.interactive = saved;
     return 1;
 }

@@ -58,26 +58,41 @@ int plat_bootfs_open(const char *path, int mode, struct plat_file **out)
     return 0;
 }
 
-/* EFI_FILE_INFO with room for a name; the caller frees it. */
-static EFI_FILE_INFO *file_info(EFI_FILE_HANDLE h)
+/*
+ * The EFI_FILE_INFO of h, in *out on success; the caller frees it. The first
+ * guess fits a 255-character name; a longer one costs a second call with the
+ * size the firmware asked for.
+ */
+static int file_info(EFI_FILE_HANDLE h, EFI_FILE_INFO **out)
 {
     EFI_GUID info_guid = EFI_FILE_INFO_ID;
     UINTN size = sizeof(EFI_FILE_INFO) + 512;
     EFI_FILE_INFO *info = malloc(size);
+    EFI_STATUS st;
     if (!info)
-        return NULL;
-    if (h->GetInfo(h, &info_guid, &size, info) != EFI_SUCCESS) {
+        return -ENOMEM;
+    st = h->GetInfo(h, &info_guid, &size, info);
+    if (st == EFI_BUFFER_TOO_SMALL) {
         free(info);
-        return NULL;
+        info = malloc(size);
+        if (!info)
+            return -ENOMEM;
+        st = h->GetInfo(h, &info_guid, &size, info);
     }
-    return info;
+    if (st != EFI_SUCCESS) {
+        free(info);
+        return EEFI(st);
+    }
+    *out = info;
+    return 0;
 }
 
 int plat_bootfs_info(struct plat_file *f, uint64_t *size, bool *is_dir)
 {
-    EFI_FILE_INFO *info = file_info(f->h);
-    if (!info)
-        return -EIO;
+    EFI_FILE_INFO *info;
+    int rc = file_info(f->h, &info);
+    if (rc)
+        return rc;
     *size = info->FileSize;
     *is_dir = (info->Attribute & EFI_FILE_DIRECTORY) != 0;
     free(info);
@@ -110,10 +125,11 @@ int plat_bootfs_write(struct plat_file *f, uint64_t off, const void *buf, size_t
 int plat_bootfs_truncate(struct plat_file *f, uint64_t size)
 {
     EFI_GUID info_guid = EFI_FILE_INFO_ID;
-    EFI_FILE_INFO *info = file_info(f->h);
+    EFI_FILE_INFO *info;
     EFI_STATUS st;
-    if (!info)
-        return -EIO;
+    int rc = file_info(f->h, &info);
+    if (rc)
+        return rc;
     info->FileSize = size;
     st = f->h->SetInfo(f->h, &info_guid, info->Size, info);
     free(info);
@@ -129,6 +145,14 @@ int plat_bootfs_readdir(struct plat_file *dir, struct plat_dirent *ent)
         if (!info)
             return -ENOMEM;
         st = dir->h->Read(dir->h, &size, info);
+        if (st == EFI_BUFFER_TOO_SMALL) {
+            /* the entry stays unread, and size now holds what it needs */
+            free(info);
+            info = malloc(size);
+            if (!info)
+                return -ENOMEM;
+            st = dir->h->Read(dir->h, &size, info);
+        }
         if (st != EFI_SUCCESS || size == 0) {
             free(info);
             return st == EFI_SUCCESS ? 0 : EEFI(st);

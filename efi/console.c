@@ -10,6 +10,8 @@
 void efi_console_init(void)
 {
     efi_st->ConOut->EnableCursor(efi_st->ConOut, TRUE);
+    /* a key pressed during the firmware stage would otherwise stop the menu countdown */
+    efi_st->ConIn->Reset(efi_st->ConIn, FALSE);
 }
 
 void plat_con_write(const char *s, size_t n)
@@ -23,11 +25,23 @@ void plat_con_write(const char *s, size_t n)
             buf[k++] = '\r';
             buf[k++] = '\n';
             s++;
+        } else if (*s == 0) {
+            /* OutputString stops at NUL, which would drop the rest of the chunk */
+            buf[k++] = ' ';
+            s++;
         } else {
-            /* utf8_decode may read past n only within a NUL-terminated string */
-            cp = utf8_decode(s, &len);
-            if (s + len > end)
-                len = (size_t)(end - s);
+            /*
+             * utf8_decode reads up to 4 bytes and callers (cat) pass buffers
+             * that are not NUL-terminated. Near the end, decode a zero-padded
+             * copy: the padding ends the sequence, so len never passes end.
+             */
+            if (end - s >= 4) {
+                cp = utf8_decode(s, &len);
+            } else {
+                char tail[4] = { 0 };
+                memcpy(tail, s, (size_t)(end - s));
+                cp = utf8_decode(tail, &len);
+            }
             s += len;
             buf[k++] = cp > 0xFFFF ? '?' : (CHAR16)cp;
         }
@@ -63,37 +77,73 @@ static int translate_key(const EFI_INPUT_KEY *key)
     return key->UnicodeChar;
 }
 
+/*
+ * Wait for a key or for the timer, whichever comes first. When the firmware
+ * cannot give us a timer or cannot wait on events (WaitForEvent fails above
+ * TPL_APPLICATION), poll ReadKeyStroke in 10 ms stalls instead, counting
+ * them, so a timeout still ends.
+ */
 int plat_con_getkey(int timeout_ms)
 {
     EFI_EVENT events[2];
     EFI_EVENT timer = NULL;
     EFI_INPUT_KEY key;
+    EFI_STATUS st;
     UINTN idx;
+    bool poll = false;
+    int polled_ms = 0;
+    int rc;
+
     for (;;) {
-        EFI_STATUS st = efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &key);
+        st = efi_st->ConIn->ReadKeyStroke(efi_st->ConIn, &key);
         if (st == EFI_SUCCESS) {
-            int k = translate_key(&key);
-            if (k == 0)
+            rc = translate_key(&key);
+            if (rc == 0)
                 continue; /* a scan code we do not use */
-            if (timer)
+            break;
+        }
+        if (timeout_ms == 0) {
+            rc = -ETIMEDOUT;
+            break;
+        }
+        if (timeout_ms > 0 && !timer && !poll) {
+            if (efi_bs->CreateEvent(EVT_TIMER, 0, NULL, NULL, &timer) != EFI_SUCCESS) {
+                timer = NULL;
+                poll = true;
+            } else if (efi_bs->SetTimer(timer, TimerRelative, (UINT64)timeout_ms * 10000) !=
+                       EFI_SUCCESS) {
+                /* an unarmed timer never fires: waiting on it would never time out */
                 efi_bs->CloseEvent(timer);
-            return k;
+                timer = NULL;
+                poll = true;
+            }
         }
-        if (timeout_ms == 0)
-            return -ETIMEDOUT;
-        events[0] = efi_st->ConIn->WaitForKey;
-        if (timeout_ms > 0 && !timer) {
-            if (efi_bs->CreateEvent(EVT_TIMER, 0, NULL, NULL, &timer) != EFI_SUCCESS)
-                return -ENOMEM;
-            efi_bs->SetTimer(timer, TimerRelative, (UINT64)timeout_ms * 10000);
+        if (!poll) {
+            events[0] = efi_st->ConIn->WaitForKey;
+            events[1] = timer;
+            st = efi_bs->WaitForEvent(timer ? 2 : 1, events, &idx);
+            if (st == EFI_SUCCESS) {
+                if (timer && idx == 1) {
+                    rc = -ETIMEDOUT;
+                    break;
+                }
+                continue;
+            }
+            poll = true;
         }
-        events[1] = timer;
-        efi_bs->WaitForEvent(timer ? 2 : 1, events, &idx);
-        if (timer && idx == 1) {
-            efi_bs->CloseEvent(timer);
-            return -ETIMEDOUT;
+        /* an armed timer keeps counting while we poll, so check it as well */
+        if ((timeout_ms > 0 && polled_ms >= timeout_ms) ||
+            (timer && efi_bs->CheckEvent(timer) == EFI_SUCCESS)) {
+            rc = -ETIMEDOUT;
+            break;
         }
+        efi_bs->Stall(10000);
+        if (timeout_ms > 0)
+            polled_ms += 10;
     }
+    if (timer)
+        efi_bs->CloseEvent(timer);
+    return rc;
 }
 
 void plat_con_clear(void)

@@ -76,19 +76,10 @@ char *menu_unescape(const char *s)
                 v = v * 16 + (unsigned)hexval((unsigned char)*s++);
                 k++;
             }
-            if (k == 0 || v == 0) {
-                if (k == 0)
-                    *o++ = 'X';
-            } else if (v < 0x80) {
-                *o++ = (char)v;
-            } else if (v < 0x800) {
-                *o++ = (char)(0xC0 | (v >> 6));
-                *o++ = (char)(0x80 | (v & 0x3F));
-            } else {
-                *o++ = (char)(0xE0 | (v >> 12));
-                *o++ = (char)(0x80 | ((v >> 6) & 0x3F));
-                *o++ = (char)(0x80 | (v & 0x3F));
-            }
+            if (k == 0)
+                *o++ = 'X';
+            else if (v != 0) /* a NUL would cut the string short */
+                o += utf8_encode(v, o);
             break;
         }
         default:
@@ -130,8 +121,11 @@ static int add_entry(struct menu *m, const char *text, const char *cond, size_t 
 {
     struct menu_entry *e;
     char *t, *nl;
-    if (m->n >= MENU_ENTRIES_MAX)
-        return shell_error(-E2BIG, "more than %d titles", MENU_ENTRIES_MAX);
+    if (m->n >= MENU_ENTRIES_MAX) {
+        /* the last entry still ends here: it must not run on into this title */
+        m->entries[m->n - 1].to = line;
+        return shell_error(-E2BIG, "more than %d titles: the rest are left out", MENU_ENTRIES_MAX);
+    }
     if (m->n % 16 == 0) {
         struct menu_entry *ne = realloc(m->entries, sizeof(*ne) * (size_t)(m->n + 16));
         if (!ne)
@@ -173,8 +167,11 @@ static bool entry_has_commands(struct menu *m, struct menu_entry *e)
 
 int menu_parse(const char *path, const char *text, size_t len, struct menu **out)
 {
+    char first_msg[sizeof(shell.errmsg)] = "";
+    int first_line = 0;
     struct menu *m = calloc(1, sizeof(*m));
     int rc;
+    *out = NULL;
     if (!m)
         return -ENOMEM;
     m->timeout = -1;
@@ -184,6 +181,10 @@ int menu_parse(const char *path, const char *text, size_t len, struct menu **out
         return -ENOMEM;
     }
     rc = script_parse(path, text, len, 1, &m->s);
+    if (rc) {
+        strlcpy8(first_msg, shell.errmsg, sizeof(first_msg));
+        first_line = shell.parse_line;
+    }
     if (rc && !m->s) {
         menu_free(m);
         return rc;
@@ -198,9 +199,15 @@ int menu_parse(const char *path, const char *text, size_t len, struct menu **out
             const char *c = skip_ws(t + 7), *close;
             char cond[512];
             if (*c != '[' || !(close = strchr8(c, ']'))) {
-                shell.where_file = m->s->name;
-                shell.where_line = m->s->lineno[i];
-                arc = shell_error(-ESYNTAX, "iftitle needs [CONDITION] before the title");
+                /*
+                 * Still an entry, hidden: it must end the section before it,
+                 * or its lines would run as part of the global section.
+                 */
+                arc = add_entry(m, c, NULL, i);
+                if (arc == 0) {
+                    m->entries[m->n - 1].visible = false;
+                    arc = shell_error(-ESYNTAX, "iftitle needs [CONDITION] before the title");
+                }
             } else {
                 size_t n = (size_t)(close - c - 1);
                 if (n >= sizeof(cond))
@@ -214,10 +221,18 @@ int menu_parse(const char *path, const char *text, size_t len, struct menu **out
         }
         if (m->n == 1)
             m->global_to = i;
-        if (arc && !rc)
+        if (arc && !rc) {
+            /* the first error is the one reported: keep its words and line */
             rc = arc;
+            strlcpy8(first_msg, shell.errmsg, sizeof(first_msg));
+            first_line = m->s->lineno[i];
+        }
         if (arc == -ENOMEM)
             break;
+    }
+    if (first_line) {
+        strlcpy8(shell.errmsg, first_msg, sizeof(shell.errmsg));
+        shell.parse_line = first_line;
     }
     /* drop entries without commands */
     for (int i = 0; i < m->n;) {
@@ -251,19 +266,13 @@ int menu_init(struct menu *m)
 {
     bool ec = shell.errorcheck;
     menu_cur = m;
-    /* the global section runs line by line; an error is shown and the rest still runs */
-    {
-        struct script *s = m->s;
-        size_t to = m->global_to;
-        m->loading = true;
-        for (size_t i = 0; i < to; i++) {
-            shell.errorcheck = false;
-            shell_run_block(s, i, i + 1);
-            if (shell.flow != FLOW_NONE)
-                break;
-        }
-        m->loading = false;
-    }
+    /*
+     * The global section runs as one block (its { } and goto need that), with
+     * errorcheck off: an error is shown and the rest still runs.
+     */
+    m->loading = true;
+    shell_run_block(m->s, 0, m->global_to, false);
+    m->loading = false;
     shell.errorcheck = ec;
     if (m->default_saved) {
         char path[FS_PATH_MAX], *text;
@@ -318,7 +327,7 @@ int menu_boot_entry(struct menu *m, struct script *s, size_t from, size_t to, co
     plat_con_clear();
     con_printf("  Booting '%s'\n\n", title);
     entry_output_mark = con_screen_bytes;
-    rc = shell_run_block(s, from, to);
+    rc = shell_run_block(s, from, to, true);
     if (shell.flow == FLOW_QUIT || shell.exit_app)
         return rc;
     if (rc >= 0 && boot_have_loader()) {

@@ -268,21 +268,7 @@ int cmdline_read(const char *prompt, const char *initial, char *buf, size_t size
         default:
             if (k >= 0x20 && k < 0x110000 && k != 0x7F) {
                 char u[4];
-                size_t n;
-                if (k < 0x80) {
-                    u[0] = (char)k;
-                    n = 1;
-                } else if (k < 0x800) {
-                    u[0] = (char)(0xC0 | (k >> 6));
-                    u[1] = (char)(0x80 | (k & 0x3F));
-                    n = 2;
-                } else {
-                    u[0] = (char)(0xE0 | (k >> 12));
-                    u[1] = (char)(0x80 | ((k >> 6) & 0x3F));
-                    u[2] = (char)(0x80 | (k & 0x3F));
-                    n = 3;
-                }
-                insert(&e, u, n);
+                insert(&e, u, utf8_encode((uint32_t)k, u));
             }
             break;
         }

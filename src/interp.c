@@ -17,7 +17,13 @@ uint64_t shell_menu_us;
 
 TABLE_DEFINE(const struct command, commands);
 
-#define FRAME_DEPTH_MAX 32
+/*
+ * Nesting bounds, for the firmware's stack (OVMF gives a boot application
+ * 128 KiB): batch files and calls within each other (grub4dos allows 10),
+ * and commands run by commands.
+ */
+#define FRAME_DEPTH_MAX 16
+#define EXEC_NEST_MAX 64
 
 struct frame {
     struct script *s;
@@ -156,6 +162,15 @@ void script_put(struct script *s)
     free(s);
 }
 
+/* Record a syntax error at line i; the first one is what the caller reports. */
+static void parse_error(int *rc, struct script *s, size_t i, const char *msg)
+{
+    if (*rc)
+        return;
+    *rc = shell_error(-ESYNTAX, "%s", msg);
+    shell.parse_line = s->lineno[i];
+}
+
 int script_parse(const char *name, const char *text, size_t len, int first_lineno,
                  struct script **out)
 {
@@ -164,6 +179,7 @@ int script_parse(const char *name, const char *text, size_t len, int first_linen
     size_t *stack = NULL;
     int rc = 0;
 
+    *out = NULL;
     if (!s)
         return -ENOMEM;
     s->refs = 1;
@@ -212,33 +228,36 @@ int script_parse(const char *name, const char *text, size_t len, int first_linen
     }
     s->batch = s->nlines && str_starts8(s->lines[0], "!BAT");
 
-    /* block structure: '}' closes, a trailing '{' opens; titles may not sit inside */
-    for (i = 0; !rc && i < s->nlines; i++) {
+    /*
+     * Block structure: '}' closes, a trailing '{' opens; titles may not sit
+     * inside. Scanning goes on past an error so that the blocks after it
+     * still pair up; the lines in error are marked MATCH_BROKEN and refuse to
+     * run, so a false `if ... {` can never fall into its body.
+     */
+    for (i = 0; rc != -ENOMEM && i < s->nlines; i++) {
         const char *t = skip_ws(s->lines[i]);
         if (is_blank_or_comment(t) || t[0] == ':')
             continue;
-        if (is_title_line(t) && stack_n) {
-            shell.where_file = s->name;
-            shell.where_line = s->lineno[stack[stack_n - 1]];
-            rc = shell_error(-ESYNTAX, "'{' is not closed before the next title");
-            break;
+        if (is_title_line(t)) {
+            while (stack_n) {
+                s->match[stack[--stack_n]] = MATCH_BROKEN;
+                parse_error(&rc, s, stack[stack_n], "'{' is not closed before the next title");
+            }
         }
         if (t[0] == '}') {
             if (!stack_n) {
-                shell.where_file = s->name;
-                shell.where_line = s->lineno[i];
-                rc = shell_error(-ESYNTAX, "'}' without a matching '{'");
-                break;
+                s->match[i] = MATCH_BROKEN;
+                parse_error(&rc, s, i, "'}' without a matching '{'");
+                continue;
             }
             s->match[stack[--stack_n]] = (int)i;
         }
         if (opens_block(t))
             stack[stack_n++] = i;
     }
-    if (!rc && stack_n) {
-        shell.where_file = s->name;
-        shell.where_line = s->lineno[stack[stack_n - 1]];
-        rc = shell_error(-ESYNTAX, "'{' is not closed");
+    while (stack_n) {
+        s->match[stack[--stack_n]] = MATCH_BROKEN;
+        parse_error(&rc, s, stack[stack_n], "'{' is not closed");
     }
     free(stack);
     *out = s;
@@ -298,18 +317,52 @@ static bool find_batch(const char *word, char *out, size_t size)
     }
 }
 
+/*
+ * Run a command from the table. Kept out of line, with its option results
+ * on the heap, so that the frames of nested commands (if ... call ...
+ * checkrange ...) stay small on the firmware's stack.
+ */
+static __attribute__((noinline)) int exec_command(const struct command *cmd, int argc,
+                                                   char **argv, char **rawv)
+{
+    struct cmd_args a = { .argc = argc, .argv = argv, .rawv = rawv, .first = 1 };
+    size_t nopts = 0;
+    int rc;
+    while (cmd->opts && cmd->opts[nopts].name)
+        nopts++;
+    a.opt = calloc(nopts + 1, sizeof(*a.opt));
+    if (!a.opt)
+        return -ENOMEM;
+    rc = opt_parse(argc, argv, cmd->opts, a.opt, &a.first);
+    if (rc == 0)
+        rc = cmd->exec(&a);
+    free(a.opt);
+    return rc;
+}
+
+/* Run argv[0] as a batch file if it names one; 1 when there is none. */
+static __attribute__((noinline)) int exec_batch(int argc, char **argv)
+{
+    char path[FS_PATH_MAX];
+    if (!find_batch(argv[0], path, sizeof(path)))
+        return 1;
+    return shell_call_file(path, argc, argv);
+}
+
 int shell_exec_argv(int argc, char **argv, char **rawv)
 {
     const struct command *cmd;
-    struct opt_result res[32];
-    struct cmd_args a;
-    char path[FS_PATH_MAX];
     int rc;
 
     if (argc == 0)
         return 0;
     shell.errmsg[0] = 0;
     shell.retval_set = false;
+    if (shell.nest >= EXEC_NEST_MAX) {
+        /* if/call/checkrange nest a command per word: bound the stack they take */
+        rc = shell_error(-ELOOP, "commands nested more than %d deep", EXEC_NEST_MAX);
+        goto done;
+    }
     if (strcmp8(argv[0], "{") == 0) {
         if (argc != 1)
             rc = shell_error(-ESYNTAX, "'{' must be the last word of a line");
@@ -321,20 +374,14 @@ int shell_exec_argv(int argc, char **argv, char **rawv)
         }
         goto done;
     }
+    shell.nest++;
     cmd = command_find(argv[0]);
-    if (cmd) {
-        memset(res, 0, sizeof(res));
-        a.argc = argc;
-        a.argv = argv;
-        a.rawv = rawv;
-        a.opt = res;
-        a.first = 1;
-        rc = opt_parse(argc, argv, cmd->opts, res, &a.first);
-        if (rc == 0)
-            rc = cmd->exec(&a);
-    } else if (find_batch(argv[0], path, sizeof(path))) {
-        rc = shell_call_file(path, argc, argv);
-    } else {
+    if (cmd)
+        rc = exec_command(cmd, argc, argv, rawv);
+    else
+        rc = exec_batch(argc, argv);
+    shell.nest--;
+    if (!cmd && rc == 1) {
         /* grub4dos prints this and carries on: errnum stays 0, the value is false */
         print_where();
         con_printf("Error: unknown command '%s'\n", argv[0]);
@@ -754,6 +801,15 @@ static int run_frame(struct frame *f)
             f->pc++;
             continue;
         }
+        if (f->s->match[f->pc] == MATCH_BROKEN) {
+            /* unbalanced braces: running on would mean guessing which lines to skip */
+            print_where();
+            con_printf("Error: %s\n", t[0] == '}' ? "'}' without a matching '{'"
+                                                  : "'{' is not closed");
+            shell.err_printed = true;
+            shell.errnum = ESYNTAX;
+            return -ESYNTAX;
+        }
         if (t[0] == '}' && t == skip_ws(f->s->lines[f->pc])) {
             /* we ran off the end of a block that ran: skip any else chain */
             while (f->pc < f->end && else_part(f->s->lines[f->pc]) &&
@@ -884,25 +940,20 @@ int shell_run_script(struct script *s, int argc, char **argv)
 
 int shell_call_file(const char *path, int argc, char **argv)
 {
-    struct script *s;
-    const char *where_file = shell.where_file;
-    int where_line = shell.where_line;
+    struct script *s = NULL;
     int rc = script_load(path, &s);
     if (rc == -ESYNTAX) {
-        /*
-         * script_parse pointed where_file at s->name, which script_put frees:
-         * put the file and line into the message and point back at the caller.
-         */
+        /* the caller's file and line come first; the batch file's go in the message */
         char msg[sizeof(shell.errmsg)];
-        snprintf(msg, sizeof(msg), "%s:%d: %s", s->name, shell.where_line, shell.errmsg);
+        snprintf(msg, sizeof(msg), "%s:%d: %s", s->name, shell.parse_line, shell.errmsg);
         strlcpy8(shell.errmsg, msg, sizeof(shell.errmsg));
-        shell.where_file = where_file;
-        shell.where_line = where_line;
         script_put(s);
         return rc;
     }
-    if (rc)
+    if (rc) {
+        script_put(s); /* a half-parsed script when memory ran out */
         return shell_error(rc, "cannot run %s: %s", path, err_str(rc));
+    }
     if (!s->batch) {
         script_put(s);
         return shell_error(-ENOEXEC, "%s is not a batch file (no !BAT header)", path);
@@ -934,13 +985,12 @@ int shell_call_label(const char *label, int argc, char **argv)
     return frame_result(rc, false);
 }
 
-int shell_run_block(struct script *s, size_t from, size_t to)
+int shell_run_block(struct script *s, size_t from, size_t to, bool errorcheck)
 {
     struct frame f = { .s = s, .begin = from, .pc = from, .end = to };
     size_t first = from;
     int rc;
-    /* grub4dos: every menu entry starts with errorcheck on and errnum clear */
-    shell.errorcheck = true;
+    shell.errorcheck = errorcheck;
     shell.errnum = 0;
     while (first < to && !*skip_ws(s->lines[first]))
         first++;

@@ -254,28 +254,40 @@ size_t utf8_to_ucs2(uint16_t *dst, size_t dst_chars, const char *src)
     return n;
 }
 
+size_t utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFD;
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 size_t ucs2_to_utf8(char *dst, size_t dst_size, const uint16_t *src)
 {
     size_t n = 0;
     if (!dst_size)
         return 0;
     for (; *src; src++) {
-        uint16_t c = *src;
-        char tmp[3];
-        size_t k;
-        if (c < 0x80) {
-            tmp[0] = (char)c;
-            k = 1;
-        } else if (c < 0x800) {
-            tmp[0] = (char)(0xC0 | (c >> 6));
-            tmp[1] = (char)(0x80 | (c & 0x3F));
-            k = 2;
-        } else {
-            tmp[0] = (char)(0xE0 | (c >> 12));
-            tmp[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-            tmp[2] = (char)(0x80 | (c & 0x3F));
-            k = 3;
-        }
+        char tmp[4];
+        size_t k = utf8_encode(*src, tmp);
         if (n + k >= dst_size)
             break;
         memcpy(dst + n, tmp, k);

@@ -74,6 +74,8 @@ size_t utf8_to_ucs2(uint16_t *dst, size_t dst_chars, const char *src);
 size_t ucs2_to_utf8(char *dst, size_t dst_size, const uint16_t *src);
 /* Decode one UTF-8 sequence at s; sets *len (>= 1). Bad bytes decode as U+FFFD. */
 uint32_t utf8_decode(const char *s, size_t *len);
+/* Encode cp as UTF-8 into out (1-4 bytes; bad code points as U+FFFD); returns the length. */
+size_t utf8_encode(uint32_t cp, char out[4]);
 /* Number of code points (display columns, for our purposes) in s. */
 size_t utf8_width(const char *s);
 

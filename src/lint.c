@@ -132,6 +132,12 @@ int lint_script(struct script *s, void (*report)(const char *file, int line, con
         }
         if (!*t || *t == '#' || *t == ':' || str_starts8(t, "!BAT"))
             continue;
+        if (s->match[i] == MATCH_BROKEN) {
+            /* script_parse marked every line of a brace error: list them all */
+            problem(&l, "%s", t[0] == '}' ? "'}' without a matching '{'" : "'{' is not closed");
+            if (t[0] == '}')
+                continue;
+        }
         if (str_starts_case8(t, "title") && (is_space((unsigned char)t[5]) || t[5] == '=' || !t[5]))
             continue;
         if (str_starts_case8(t, "iftitle") && (is_space((unsigned char)t[7]) || !t[7])) {

@@ -65,17 +65,22 @@ struct script {
     char *name;     /* path used in messages: "(bd)/efi/grub/menu.lst" */
     char **lines;   /* one per source line, without the line end */
     int *lineno;    /* 1-based source line of each */
-    int *match;     /* for a line that opens a block ('{' last), the line that closes it; else -1 */
+    int *match;     /* for a line that opens a block ('{' last), the line that closes it; else
+                       -1; MATCH_BROKEN for a line in a brace error (it refuses to run) */
     size_t nlines;
     bool batch;     /* starts with !BAT */
     int refs;
 };
 
+#define MATCH_BROKEN (-2)
+
 /*
  * Split text into a script. first_lineno numbers the first line (menu entries
- * start mid-file). Returns 0, or -ESYNTAX with the message set for unbalanced
- * braces. The script is returned even on a syntax error (for lint), and the
- * caller frees it with script_put.
+ * start mid-file). Returns 0, or -ESYNTAX with the message and parse_line set
+ * for the first unbalanced brace. The script is returned even then (its
+ * broken lines refuse to run; lint lists them), and the caller frees it with
+ * script_put. Parsing never touches where_file: the script may be freed
+ * before anything prints.
  */
 int script_parse(const char *name, const char *text, size_t len, int first_lineno,
                  struct script **out);
@@ -110,8 +115,12 @@ const char *shell_frame_file(void);
 int shell_run_script(struct script *s, int argc, char **argv);
 /* Run one line typed at the command line (no file, no blocks). */
 int shell_run_line(const char *line);
-/* Run script lines [from, to) in a frame of their own (menu entries). */
-int shell_run_block(struct script *s, size_t from, size_t to);
+/*
+ * Run script lines [from, to) in a frame of their own: a menu entry (grub4dos
+ * starts each with errorcheck on) or a menu's global section (off, so one bad
+ * line does not stop the rest). errnum starts clear.
+ */
+int shell_run_block(struct script *s, size_t from, size_t to, bool errorcheck);
 
 /* Control flow requested by a command, acted on by the line runner. */
 enum flow {
@@ -123,7 +132,7 @@ enum flow {
     FLOW_QUIT,      /* leave mapboot (exit_g4d) or restart the menu (configfile) */
 };
 
-#define SHELL_MAX_ARGS 64
+#define SHELL_MAX_ARGS 256 /* words in one command: kernel command lines are long */
 #define VAR_NAME_MAX 64
 #define VAR_VALUE_MAX 4096
 
@@ -145,6 +154,7 @@ struct shell_state {
     bool in_iftitle;         /* evaluating an iftitle condition: no output commands */
     struct frame *frame;     /* innermost running script, NULL at the prompt */
     int depth;               /* nesting of scripts and calls */
+    int nest;                /* nesting of commands run by commands (if, call, ...) */
     char *configfile;        /* a configfile to switch to (FLOW_QUIT), malloc'd */
     bool exit_app;           /* exit_g4d: return to the firmware */
     char root[64];           /* the current root device: "(bd)" */
@@ -153,6 +163,8 @@ struct shell_state {
     /* where the running line came from, for messages */
     const char *where_file;
     int where_line;
+    /* the source line of the first error script_parse or menu_parse found */
+    int parse_line;
 };
 extern struct shell_state shell;
 /* Microseconds from entry to the first menu drawn (the @menu_ms variable). */
@@ -195,7 +207,8 @@ long shell_find_label(struct script *s, const char *label, size_t begin, size_t 
 
 /*
  * Check a script without running it: unknown commands, bad options,
- * unbalanced braces (from script_parse) and goto/call to missing labels.
+ * unbalanced braces (the lines script_parse marked) and goto/call to
+ * missing labels.
  * report is called with the source line and a message; returns the count.
  */
 int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg));

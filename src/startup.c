@@ -20,7 +20,7 @@ int shell_menu_file(const char *path)
 {
     char full[FS_PATH_MAX], *text;
     size_t len;
-    struct menu *m;
+    struct menu *m = NULL;
     int rc = fs_resolve(path, full, sizeof(full));
     if (rc == 0)
         rc = fs_read_all(full, &text, &len, SCRIPT_SIZE_MAX);
@@ -29,10 +29,8 @@ int shell_menu_file(const char *path)
     rc = menu_parse(full, text, len, &m);
     free(text);
     if (rc) {
-        /* show what is wrong, and still run what can run */
-        shell.where_file = full;
-        con_printf("%s:%d: Error: %s\n", full, shell.where_line, shell.errmsg);
-        shell.where_file = NULL;
+        /* show what is wrong, and still run what can run (lines in error refuse) */
+        con_printf("%s:%d: Error: %s\n", full, shell.parse_line, shell.errmsg);
         if (!m)
             return rc;
     }

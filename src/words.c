@@ -290,7 +290,7 @@ int words_split(const char *text, int *pargc, char ***pargv, char ***prawv)
         if (p >= text + tlen)
             break;
         if (argc >= SHELL_MAX_ARGS) {
-            rc = -E2BIG;
+            rc = shell_error(-E2BIG, "more than %d words in one command", SHELL_MAX_ARGS);
             break;
         }
         rawv[argc] = strndup8(p, (size_t)(text + tlen - p));

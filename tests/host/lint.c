@@ -43,8 +43,9 @@ int main(int argc, char **argv)
             continue;
         }
         fclose(f);
-        if (script_parse(argv[i], text, (size_t)len, 1, &s) != 0) {
-            report(argv[i], shell.where_line, shell.errmsg);
+        /* brace errors come back as marked lines, which lint_script reports */
+        if (script_parse(argv[i], text, (size_t)len, 1, &s) == -ENOMEM) {
+            fprintf(stderr, "%s: out of memory\n", argv[i]);
             bad++;
         }
         if (s) {

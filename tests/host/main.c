@@ -90,7 +90,7 @@ int main(int argc, char **argv)
         rc = script_parse(argv[i], text ? text : "", len, 1, &s);
         free(text);
         if (rc) {
-            printf("%s:%d: Error: %s\n", argv[i], shell.where_line, shell.errmsg);
+            printf("%s:%d: Error: %s\n", argv[i], shell.parse_line, shell.errmsg);
             script_put(s);
             return 1;
         }

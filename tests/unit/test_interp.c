@@ -352,11 +352,11 @@ TEST(block_unbalanced_braces)
     const char *t3 = "!BAT\nif 1==1 {\n} else {\n";
     ok(script_parse("t1", t1, strlen(t1), 1, &s) == -ESYNTAX);
     ok(strstr(shell.errmsg, "without a matching") != NULL);
-    ok(shell.where_line == 3);
+    ok(shell.parse_line == 3);
     script_put(s);
     ok(script_parse("t2", t2, strlen(t2), 1, &s) == -ESYNTAX);
     ok(strstr(shell.errmsg, "not closed") != NULL);
-    ok(shell.where_line == 2);
+    ok(shell.parse_line == 2);
     script_put(s);
     ok(script_parse("t3", t3, strlen(t3), 1, &s) == -ESYNTAX);
     script_put(s);
@@ -871,8 +871,31 @@ TEST(batch_recursion_limit)
     test_bootdir(files);
     out = run_script("/r.bat\necho n=%n%");
     ok(strstr(out, "nested more than") != NULL);
-    ok(strstr(out, "n=32\n") != NULL);
+    ok(strstr(out, "n=16\n") != NULL);
     ok(shell.depth == 0);
+    ok(shell.nest == 0);
+}
+
+/*
+ * Regression (review): each if/call/checkrange word nests a command on the C
+ * stack; 40 per line in a recursive batch file overflowed OVMF's stack.
+ */
+TEST(command_nesting_limit)
+{
+    char line[1024] = "";
+    const char *out;
+    for (int i = 0; i < 70; i++)
+        strcat(line, "if 1==1 ");
+    strcat(line, "echo deep");
+    out = run_script(line);
+    ok(strstr(out, "commands nested more than 64 deep") != NULL);
+    ok(strstr(out, "deep\n") == NULL || strstr(out, "64 deep") != NULL);
+    ok(shell.nest == 0);
+    line[0] = 0;
+    for (int i = 0; i < 20; i++)
+        strcat(line, "if 1==1 ");
+    strcat(line, "echo fine");
+    ok_str(run_script(line), "fine\n");
 }
 
 /* Regression: the batch line holds control bytes and NULs. */

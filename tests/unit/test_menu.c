@@ -34,7 +34,7 @@ static const char *run_entry(struct menu *m, int i)
 {
     host_output_reset();
     host_capture_output = true;
-    shell_run_block(m->s, m->entries[i].from, m->entries[i].to);
+    shell_run_block(m->s, m->entries[i].from, m->entries[i].to, true);
     host_capture_output = false;
     return host_out ? host_out : "";
 }
@@ -206,8 +206,13 @@ TEST(menu_iftitle_without_brackets)
     ok(menu_parse("m", t, strlen(t), &m) == -ESYNTAX);
     ok(m != NULL);
     ok(strstr(shell.errmsg, "iftitle needs") != NULL);
-    ok(m->n == 1);
-    ok_str(m->entries[0].title, "ok");
+    ok(shell.parse_line == 1);
+    /* still an entry, hidden, so its lines are not part of the global section */
+    ok(m->n == 2);
+    ok(m->global_to == 0);
+    ok(!m->entries[0].visible);
+    ok_str(m->entries[1].title, "ok");
+    ok(m->entries[1].visible);
     menu_free(m);
 }
 
@@ -520,4 +525,38 @@ TEST(menu_entry_sees_batch_exit_code)
     ok(shell.errnum == 1004);
     menu_free(m);
     test_bootdir(NULL);
+}
+
+/*
+ * Regression (review): after a brace error the parser stopped pairing, so a
+ * later false `if ... {` fell into its body. Lines in error now refuse to
+ * run, and the blocks after them still pair.
+ */
+TEST(menu_brace_error_does_not_run_later_blocks)
+{
+    struct menu *m = NULL;
+    const char *t = "title broken\n}\necho after-stray\n"
+                    "title later\nif 1==2 {\necho BODY\n} else {\necho ELSE\n}\n";
+    ok(menu_parse("m", t, strlen(t), &m) == -ESYNTAX);
+    ok(shell.parse_line == 2);
+    ok(m && m->n == 2);
+    ok_str(run_entry(m, 1), "ELSE\n");
+    ok(strstr(run_entry(m, 0), "'}' without a matching '{'") != NULL);
+    ok(strstr(host_out, "after-stray") == NULL);
+    menu_free(m);
+}
+
+/* Regression (review): the global section ran line by line, so both branches of a block ran. */
+TEST(menu_global_section_blocks_and_goto)
+{
+    struct menu *m = load("if 1==2 {\necho A\n} else {\necho B\n}\n"
+                          "goto skip\necho skipped\n:skip\n"
+                          "nosuch\necho still running\n"
+                          "title t\necho t\n");
+    ok(m != NULL);
+    ok(strstr(host_out, "A\n") == NULL);
+    ok(strstr(host_out, "B\n") != NULL);
+    ok(strstr(host_out, "skipped") == NULL);
+    ok(strstr(host_out, "still running") != NULL);
+    menu_free(m);
 }
