@@ -305,7 +305,7 @@ int menu_init(struct menu *m)
         shell.in_iftitle = true;
         if (con_capture_begin(true) == 0) {
             rc = shell_run_line(e->cond);
-            free(con_capture_end(NULL));
+            free(con_capture_end(NULL, NULL));
         } else {
             rc = -ELOOP;
         }

@@ -221,8 +221,12 @@ static int edit_entry(struct menu *m, int entry)
         const char *t = m->s->lines[i];
         while (is_space((unsigned char)*t))
             t++;
-        if (*t)
-            lines[n++] = strdup8(t);
+        if (*t && !(lines[n++] = strdup8(t))) {
+            for (size_t k = 0; k < n; k++)
+                free(lines[k]);
+            free(lines);
+            return 0; /* out of memory: no half-copied entry to boot */
+        }
     }
     for (;;) {
         int k;
@@ -246,7 +250,7 @@ static int edit_entry(struct menu *m, int entry)
         } else if (k == 'b' || k == 24 /* Ctrl-X */) {
             char *text = NULL;
             size_t len = 0;
-            struct script *s;
+            struct script *s = NULL;
             for (size_t i = 0; i < n; i++)
                 len += strlen8(lines[i]) + 1;
             text = malloc(len + 1);
@@ -261,29 +265,35 @@ static int edit_entry(struct menu *m, int entry)
                 entry_returned(rc);
                 result = 1;
             } else {
-                con_printf("Error: %s\n", shell.errmsg);
+                con_printf("Error: (edited entry):%d: %s\n", shell.parse_line, shell.errmsg);
                 wait_key("Press any key to continue...");
             }
             script_put(s);
             free(text);
             break;
         } else if ((k == 'e' || k == KEY_ENTER) && n > 0) {
-            char buf[1024];
+            /* room for the whole line and more: a fixed buffer would cut long lines */
+            size_t size = strlen8(lines[sel]) + 1024;
+            char *buf = malloc(size), *copy;
             con_puts("\n");
-            if (cmdline_read("edit> ", lines[sel], buf, sizeof(buf), false, false) == 0) {
+            if (buf && cmdline_read("edit> ", lines[sel], buf, size, false, false) == 0 &&
+                (copy = strdup8(buf))) {
                 free(lines[sel]);
-                lines[sel] = strdup8(buf);
+                lines[sel] = copy;
             }
+            free(buf);
         } else if ((k == 'o' || k == 'O') && n + 1 < cap) {
             size_t at = n == 0 ? 0 : (size_t)sel + (k == 'o');
-            char buf[1024];
+            char *buf = malloc(4096), *copy;
             con_puts("\n");
-            if (cmdline_read("new> ", NULL, buf, sizeof(buf), false, false) == 0) {
+            if (buf && cmdline_read("new> ", NULL, buf, 4096, false, false) == 0 &&
+                (copy = strdup8(buf))) {
                 memmove(&lines[at + 1], &lines[at], (n - at) * sizeof(char *));
-                lines[at] = strdup8(buf);
+                lines[at] = copy;
                 n++;
                 sel = (int)at;
             }
+            free(buf);
         } else if (k == 'd' && n > 0) {
             free(lines[sel]);
             memmove(&lines[sel], &lines[sel + 1], (n - (size_t)sel - 1) * sizeof(char *));

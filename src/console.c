@@ -10,10 +10,11 @@ struct capture {
     char *buf;
     size_t len, cap;
     bool discard;
+    bool truncated; /* text was lost: the command that captured must fail */
 };
 
 #define CAPTURE_DEPTH 16
-#define CAPTURE_MAX (1u << 20) /* a runaway producer must not eat all memory */
+#define CAPTURE_MAX (16u << 20) /* a runaway producer must not eat all memory */
 
 static struct capture captures[CAPTURE_DEPTH];
 uint64_t con_screen_bytes, con_bytes_at_key;
@@ -38,11 +39,15 @@ void con_write(const char *s, size_t n)
         char *p;
         while (cap < c->len + n + 1)
             cap *= 2;
-        if (cap > CAPTURE_MAX)
-            return; /* truncated: better than failing the command that printed */
-        p = realloc(c->buf, cap);
-        if (!p)
+        if (cap > CAPTURE_MAX) {
+            c->truncated = true;
             return;
+        }
+        p = realloc(c->buf, cap);
+        if (!p) {
+            c->truncated = true;
+            return;
+        }
         c->buf = p;
         c->cap = cap;
     }
@@ -95,7 +100,7 @@ int con_capture_begin(bool discard)
     return 0;
 }
 
-char *con_capture_end(size_t *len)
+char *con_capture_end(size_t *len, bool *truncated)
 {
     struct capture *c = &captures[--ncaptures];
     char *buf = c->buf;
@@ -103,15 +108,36 @@ char *con_capture_end(size_t *len)
         buf = calloc(1, 1);
     if (len)
         *len = buf ? c->len : 0;
+    if (truncated)
+        *truncated = c->truncated || !buf;
     return buf;
 }
 
+/* A key read by con_interrupted that was not Ctrl-C, kept for the next reader. */
+static int pushback = -1;
+
 int con_getkey(int timeout_ms)
 {
-    int k = plat_con_getkey(timeout_ms);
+    int k = pushback;
+    pushback = -1;
+    if (k < 0)
+        k = plat_con_getkey(timeout_ms);
     if (k >= 0)
         con_bytes_at_key = con_screen_bytes;
     return k;
+}
+
+bool con_interrupted(void)
+{
+    int k;
+    if (pushback >= 0)
+        return false;
+    k = plat_con_getkey(0);
+    if (k == KEY_CTRL_C)
+        return true;
+    if (k >= 0)
+        pushback = k; /* type-ahead for a later pause or prompt */
+    return false;
 }
 
 bool con_is_screen(void)

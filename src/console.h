@@ -20,9 +20,11 @@ int con_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)
 int con_capture_begin(bool discard);
 /*
  * Stop the innermost capture; returns its text (malloc'd, NUL-terminated,
- * caller frees; NULL for a discard or when out of memory).
+ * caller frees; NULL when out of memory). *truncated (if not NULL) tells
+ * whether text was lost (over 16 MiB, or out of memory): then whatever
+ * used the capture must fail rather than pass on part of it.
  */
-char *con_capture_end(size_t *len);
+char *con_capture_end(size_t *len, bool *truncated);
 /* True when output goes to the screen (not captured or discarded). */
 bool con_is_screen(void);
 
@@ -34,6 +36,8 @@ bool con_is_screen(void);
 extern uint64_t con_screen_bytes, con_bytes_at_key;
 /* Wait for a key as plat_con_getkey does; every key the core reads goes through here. */
 int con_getkey(int timeout_ms);
+/* Was Ctrl-C pressed? Does not wait; another key is kept for the next con_getkey. */
+bool con_interrupted(void);
 
 /* Current colours, VGA attribute bytes (grub4dos "normal" and "highlight"). */
 extern uint8_t con_color_normal, con_color_highlight, con_color_helptext, con_color_heading;

@@ -600,7 +600,17 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
     rc = shell_exec_argv(argc, argv, rawv);
     if (capture || redirect) {
         size_t len = 0;
-        char *out = con_capture_end(&len);
+        bool lost = false;
+        char *out = con_capture_end(&len, &lost);
+        if (lost && !(redirect && is_nul(target))) {
+            /* never write or pipe on part of the output as if it were all */
+            print_where();
+            con_printf("Error: the output of '%s' is too large to redirect or pipe\n", argv[0]);
+            free(out);
+            out = NULL;
+            rc = -E2BIG;
+            shell.errnum = E2BIG;
+        }
         if (redirect && !is_nul(target) && out) {
             int wrc = redirect_write(target, p->append, out, len);
             if (wrc < 0) {
@@ -667,8 +677,10 @@ static int run_part(const char *part, size_t len, bool *untested)
         rc = run_piece(&pc[i], piped, pc[i].op == OP_PIPE, &out);
         free(piped);
         piped = NULL;
-        if (shell.flow != FLOW_NONE)
+        if (shell.flow != FLOW_NONE) {
+            free(out); /* `goto x | echo`: the jump wins, the output goes */
             break;
+        }
         if (pc[i].op == OP_PIPE) {
             piped = out;
             i++;
@@ -840,10 +852,20 @@ static int run_frame(struct frame *f)
         if (shell.flow == FLOW_GOTO) {
             long to = find_label(f->s, shell.flow_label, f->begin, f->end);
             shell.flow = FLOW_NONE;
+            if (con_interrupted()) {
+                /* every loop goes through goto: the one place a person can stop it */
+                print_where();
+                con_puts("Interrupted (Ctrl-C)\n");
+                shell.err_printed = true;
+                shell.errnum = ECANCELED;
+                shell.flow = FLOW_CANCEL;
+                return -ECANCELED;
+            }
             if (to < 0) {
                 print_where();
                 con_printf("Error: cannot find the batch label '%s'\n", shell.flow_label);
                 shell.errnum = ENOENT;
+                shell.err_printed = true; /* the caller must not report it again */
                 return -ENOENT;
             }
             f->pc = (size_t)to;
@@ -1003,7 +1025,9 @@ int shell_run_block(struct script *s, size_t from, size_t to, bool errorcheck)
     }
     rc = run_in_frame(&f);
     words_free(f.argc, f.argv, NULL);
-    if (shell.flow == FLOW_EXIT || shell.flow == FLOW_RETURN) {
+    if (shell.flow == FLOW_CANCEL) {
+        shell.flow = FLOW_NONE; /* the entry stops here, failed (-ECANCELED) */
+    } else if (shell.flow == FLOW_EXIT || shell.flow == FLOW_RETURN) {
         shell.flow = FLOW_NONE;
         rc = 0;
     }

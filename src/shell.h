@@ -130,6 +130,7 @@ enum flow {
     FLOW_RETURN,    /* leave the current call (goto :eof) */
     FLOW_BOOT,      /* the entry asked to boot now */
     FLOW_QUIT,      /* leave mapboot (exit_g4d) or restart the menu (configfile) */
+    FLOW_CANCEL,    /* Ctrl-C: unwind every script level up to the entry or prompt */
 };
 
 #define SHELL_MAX_ARGS 256 /* words in one command: kernel command lines are long */

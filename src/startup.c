@@ -15,7 +15,11 @@ static const char *const preset[] = {
     "(bd)/boot/grub/menu.lst",
 };
 
-/* Load and run one menu file. Returns 0 when it ran, negative when it could not load. */
+/*
+ * Load and run one menu file. Returns 1 when its menu was shown, 0 when it
+ * loaded but switched away first (configfile in its global section), and
+ * negative when it could not be loaded.
+ */
 int shell_menu_file(const char *path)
 {
     char full[FS_PATH_MAX], *text;
@@ -35,14 +39,21 @@ int shell_menu_file(const char *path)
             return rc;
     }
     menu_init(m);
-    if (shell.flow == FLOW_NONE && !shell.exit_app)
+    rc = 0;
+    if (shell.flow == FLOW_NONE && !shell.exit_app) {
         menu_run(m);
+        rc = 1;
+    }
     menu_free(m);
-    return 0;
+    return rc;
 }
+
+/* Menus that may switch to the next before one is shown: a configfile loop must end. */
+#define CONFIGFILE_CHAIN_MAX 16
 
 int shell_main(void)
 {
+    int unseen = 0; /* menus loaded in a row without one shown */
     con_set_normal();
     for (;;) {
         int rc = -ENOENT;
@@ -52,9 +63,15 @@ int shell_main(void)
         if (shell.configfile) {
             char *path = shell.configfile;
             shell.configfile = NULL;
-            rc = shell_menu_file(path);
-            if (rc < 0)
-                con_printf("Error: configfile %s: %s\n", path, err_str(rc));
+            if (++unseen > CONFIGFILE_CHAIN_MAX) {
+                con_printf("Error: configfile %s: %d menus switched to the next before one was "
+                           "shown; stopping here\n", path, CONFIGFILE_CHAIN_MAX);
+                rc = -ELOOP;
+            } else {
+                rc = shell_menu_file(path);
+                if (rc < 0)
+                    con_printf("Error: configfile %s: %s\n", path, err_str(rc));
+            }
             free(path);
         } else {
             static bool preset_done;
@@ -66,10 +83,14 @@ int shell_main(void)
                     con_printf("Error: cannot read the menu: %s\n", err_str(rc));
             }
         }
+        if (rc == 1)
+            unseen = 0;
         if (shell.exit_app)
             return 0;
-        if (shell.configfile)
+        if (shell.configfile && rc != -ELOOP)
             continue;
+        free(shell.configfile);
+        shell.configfile = NULL;
         if (rc < 0 || shell.flow == FLOW_NONE || shell.flow == FLOW_QUIT) {
             shell.flow = FLOW_NONE;
             cmdline_run(false);

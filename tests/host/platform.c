@@ -95,8 +95,11 @@ int plat_con_getkey(int timeout_ms)
     c = read_byte(timeout_ms);
     if (c == -1)
         return -ETIMEDOUT;
+    if (c == -2 && timeout_ms >= 0) {
+        return -ETIMEDOUT; /* a poll (Ctrl-C check, countdown) at the end of input */
+    }
     if (c == -2) {
-        /* end of input: nothing more will come, so leave like halt does */
+        /* end of input while waiting for ever: nothing more will come, so leave like halt does */
         fflush(stdout);
         exit(0);
     }

@@ -942,3 +942,53 @@ TEST(first_word_equals)
     ok_str(run_script("!BAT\nset=v=1\necho %v%"), "1\n");
     ok_str(run_script("!BAT\necho a=b"), "a=b\n");
 }
+
+/* Regression (review): output over the capture limit was cut and the command still succeeded. */
+TEST(redirect_too_large_fails)
+{
+    static const char *const files[] = { "out.txt", "", NULL };
+    char path[4200];
+    FILE *f;
+    const char *out;
+    test_bootdir(files);
+    snprintf(path, sizeof(path), "%s/big.txt", host_bd_dir);
+    f = fopen(path, "wb");
+    ok(f != NULL);
+    {
+        /* 17 MiB: over the 16 MiB a capture may hold */
+        static char kib[1024];
+        memset(kib, '.', sizeof(kib));
+        kib[sizeof(kib) - 1] = '\n';
+        for (int i = 0; i < 17 * 1024; i++)
+            ok(fwrite(kib, 1, sizeof(kib), f) == sizeof(kib));
+    }
+    fclose(f);
+    out = run_script("cat /big.txt > /out.txt && echo claimed success");
+    ok(strstr(out, "too large to redirect or pipe") != NULL);
+    ok(strstr(out, "claimed success") == NULL);
+    run_script("cat /big.txt > /out.txt");
+    ok(shell.errnum == E2BIG);
+    out = run_script("cat /big.txt > nul && echo discarding is fine");
+    ok(strstr(out, "discarding is fine") != NULL);
+}
+
+/* Regression (review): `:a goto a` ran for ever, deaf to the keyboard. */
+TEST(ctrl_c_stops_a_loop)
+{
+    static const int keys[] = { KEY_CTRL_C };
+    const char *out = run_script_keys("!BAT\n:a\ngoto a\n", keys, 1);
+    ok(strstr(out, "Interrupted (Ctrl-C)") != NULL);
+    ok(shell.errnum == ECANCELED);
+    ok(shell.flow == FLOW_NONE || shell.flow == FLOW_CANCEL);
+    shell.flow = FLOW_NONE;
+}
+
+/* The check for Ctrl-C must not eat what was typed ahead for a later pause. */
+TEST(ctrl_c_check_keeps_type_ahead)
+{
+    static const int keys[] = { 'x' };
+    const char *out = run_script_keys("!BAT\nset n=0\n:a\nset /a n=%n%+1\nif %n%<=3 goto a\n"
+                                      "pause ;; echo key=%@retval%\n",
+                                      keys, 1);
+    ok(strstr(out, "key=120") != NULL);
+}

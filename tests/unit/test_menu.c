@@ -4,6 +4,7 @@
  * and running an entry's lines.
  */
 #include "test.h"
+#include "../../src/platform.h"
 
 #include "../../menu/menu.h"
 
@@ -559,4 +560,25 @@ TEST(menu_global_section_blocks_and_goto)
     ok(strstr(host_out, "skipped") == NULL);
     ok(strstr(host_out, "still running") != NULL);
     menu_free(m);
+}
+
+/* Regression (review): a menu whose global section loads itself reloaded for ever, unseen. */
+TEST(configfile_loop_ends_at_the_prompt)
+{
+    static const char *const files[] = {
+        "efi/grub/menu.lst", "echo loading\nconfigfile /efi/grub/menu.lst\ntitle x\necho x\n", NULL
+    };
+    static const int keys[] = { 'e', 'x', 'i', 't', '_', 'g', '4', 'd', KEY_ENTER };
+    test_bootdir(files);
+    host_output_reset();
+    host_capture_output = true;
+    host_keys = keys;
+    host_nkeys = sizeof(keys) / sizeof(keys[0]);
+    host_keypos = 0;
+    ok(shell_main() == 0);
+    host_capture_output = false;
+    host_keys = NULL;
+    ok(strstr(host_out, "16 menus switched to the next before one was shown") != NULL);
+    ok(strstr(host_out, "mapboot> ") != NULL);
+    test_bootdir(NULL);
 }
