@@ -80,6 +80,9 @@ int fs_resolve(const char *path, char *out, size_t size)
         n = (size_t)(close - path) + 1;
         if (n >= sizeof(dev))
             return -ENAMETOOLONG;
+        for (const char *c = path + 1; c < close; c++)
+            if (*c == '/' || *c == '(' || is_space((unsigned char)*c))
+                return shell_error(-EINVAL, "bad device name in '%s'", path);
         if (n == 2) {
             const char *rc2 = strchr8(root, ')');
             n = rc2 ? (size_t)(rc2 - root) + 1 : 0;
