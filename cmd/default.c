@@ -2,8 +2,6 @@
 #include "../fs/fs.h"
 #include "menu_need.h"
 
-int menu_default_file(const struct menu *m, char *out, size_t size);
-
 static int default_exec(struct cmd_args *a)
 {
     long long v;

@@ -107,12 +107,6 @@ static void calibrate_tsc(void)
         tsc_per_ms = 1;
 }
 
-uint64_t plat_time_ms(void)
-{
-    calibrate_tsc();
-    return rdtsc() / tsc_per_ms;
-}
-
 uint64_t plat_uptime_us(void)
 {
     uint64_t now = rdtsc(); /* before calibrating, which takes a few timer ticks */

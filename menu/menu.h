@@ -51,6 +51,9 @@ int menu_parse(const char *path, const char *text, size_t len, struct menu **out
 int menu_init(struct menu *m);
 void menu_free(struct menu *m);
 
+/* The file "default" beside the menu file (default saved, savedefault). */
+int menu_default_file(const struct menu *m, char *out, size_t size);
+
 /* Process grub4dos escapes (\n \t \\ \xHH ...) as echo -e does; returns a malloc'd string. */
 char *menu_unescape(const char *s);
 

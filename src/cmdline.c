@@ -294,10 +294,6 @@ int cmdline_run(bool from_menu)
         shell.interactive = true;
         shell_run_line(line);
         shell.interactive = false;
-        if (shell.flow == FLOW_BOOT) {
-            shell.flow = FLOW_NONE;
-            boot_run();
-        }
         if (shell.flow == FLOW_QUIT || shell.exit_app)
             return 0;
         shell.flow = FLOW_NONE;

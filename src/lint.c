@@ -55,8 +55,6 @@ static void check_words(struct lint *l, int argc, char **argv)
     memset(res, 0, sizeof(res));
     shell.errmsg[0] = 0;
     if (opt_parse(argc, argv, c->opts, res, &first) < 0) {
-        for (i = 1; i < argc && dynamic(argv[i]) == 0; i++)
-            ;
         problem(l, "%s", shell.errmsg);
         return;
     }

@@ -52,8 +52,6 @@ void plat_con_size(int *cols, int *rows);
 void plat_con_cursor(bool visible);
 
 /* ---- time ---- */
-/* Milliseconds since an arbitrary start, monotonic. */
-uint64_t plat_time_ms(void);
 /* Microseconds since the application was entered (for start-up timing). */
 uint64_t plat_uptime_us(void);
 struct plat_tm {

@@ -128,7 +128,6 @@ enum flow {
     FLOW_GOTO,      /* jump to label shell.flow_label in the current script */
     FLOW_EXIT,      /* leave the current batch file (exit) */
     FLOW_RETURN,    /* leave the current call (goto :eof) */
-    FLOW_BOOT,      /* the entry asked to boot now */
     FLOW_QUIT,      /* leave mapboot (exit_g4d) or restart the menu (configfile) */
     FLOW_CANCEL,    /* Ctrl-C: unwind every script level up to the entry or prompt */
 };

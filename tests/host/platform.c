@@ -136,13 +136,6 @@ void plat_con_size(int *cols, int *rows)
 }
 void plat_con_cursor(bool visible) { (void)visible; }
 
-uint64_t plat_time_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
 uint64_t plat_uptime_us(void)
 {
     struct timespec t;
