@@ -7,28 +7,110 @@
 
 TABLE_DEFINE(const struct fs_ops, filesystems);
 
-/* Until the drive table exists, (bd) is the one volume there is. */
-static struct fs_volume boot_volume = { .dev = "(bd)" };
-static bool boot_probed;
+/* The host's --bd directory: the boot volume when no drive holds it. */
+static struct fs_volume host_boot_volume = { .dev = "(bd)", .boot = true };
+static bool host_boot_probed;
+
+static int mount(struct fs_volume *vol)
+{
+    const struct fs_ops *ops;
+    for_each_table_entry(ops, filesystems) {
+        int rc = ops->mount(vol);
+        if (rc == 0) {
+            vol->ops = ops;
+            return 0;
+        }
+        if (rc != -ENODEV)
+            return rc; /* claimed but corrupt: the driver said why */
+    }
+    return shell_error(-ENODEV, "%s: no filesystem found", vol->dev);
+}
+
+int fs_volume_of(struct drive *d, struct fs_volume **out)
+{
+    struct fs_volume *vol;
+    int rc;
+    if (d->vol) {
+        *out = d->vol;
+        return 0;
+    }
+    vol = calloc(1, sizeof(*vol));
+    if (!vol)
+        return -ENOMEM;
+    vol->dev = d->name;
+    vol->drive = d;
+    vol->boot = d == drive_boot();
+    rc = mount(vol);
+    if (rc) {
+        free(vol);
+        return rc;
+    }
+    d->vol = vol;
+    *out = vol;
+    return 0;
+}
+
+/* Free a volume that no open file uses any more. */
+static void volume_free(struct fs_volume *vol)
+{
+    if (vol->ops && vol->ops->unmount)
+        vol->ops->unmount(vol);
+    free(vol);
+}
+
+void fs_volume_forget(struct drive *d)
+{
+    struct fs_volume *vol = d->vol;
+    if (!vol)
+        return;
+    d->vol = NULL;
+    vol->drive = NULL;
+    if (vol->refs)
+        vol->stale = true; /* the last fs_close frees it */
+    else
+        volume_free(vol);
+}
 
 int fs_volume_get(const char *dev, struct fs_volume **out)
 {
-    const struct fs_ops *ops;
-    if (strcasecmp8(dev, "(bd)") != 0)
-        return -ENODEV;
-    if (!boot_probed) {
-        boot_probed = true;
-        for_each_table_entry(ops, filesystems) {
-            if (ops->mount(&boot_volume) == 0) {
-                boot_volume.ops = ops;
-                break;
-            }
+    struct drive *d;
+    int rc;
+    if (strcasecmp8(dev, "(bd)") == 0 && !drive_boot()) {
+        if (!host_boot_probed) {
+            host_boot_probed = true;
+            if (mount(&host_boot_volume))
+                host_boot_volume.ops = NULL;
         }
+        if (!host_boot_volume.ops)
+            return shell_error(-ENODEV, "(bd): no boot volume");
+        *out = &host_boot_volume;
+        return 0;
     }
-    if (!boot_volume.ops)
-        return -ENODEV;
-    *out = &boot_volume;
-    return 0;
+    rc = dev_find(dev, &d);
+    if (rc)
+        return rc;
+    return fs_volume_of(d, out);
+}
+
+const char *fs_volume_type(const struct fs_volume *vol)
+{
+    return vol->type ? vol->type : vol->ops->name;
+}
+
+int fs_volume_label(struct fs_volume *vol, char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (!vol->ops->label)
+        return -ENOENT;
+    return vol->ops->label(vol, buf, size);
+}
+
+int fs_volume_uuid(struct fs_volume *vol, char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (!vol->ops->uuid)
+        return -ENOENT;
+    return vol->ops->uuid(vol, buf, size);
 }
 
 /* Append the components of rel to the absolute path in out (which starts with '/'). */
@@ -130,9 +212,92 @@ static int locate(const char *path, struct fs_volume **vol, const char **on_vol,
     dev[close - full + 1] = 0;
     rc = fs_volume_get(dev, vol);
     if (rc)
-        return shell_error(rc, "no such device: %s", dev);
+        return rc;
     *on_vol = close + 1;
     return 0;
+}
+
+/* ---- blocklists: "(hd0,0)100+20" read as a file ---- */
+struct bl_file {
+    struct drive *drive;
+    struct blocklist bl;
+};
+
+static int bl_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *got)
+{
+    struct bl_file *b = f->priv;
+    uint64_t base = 0;
+    size_t done = 0;
+    for (size_t i = 0; i < b->bl.n && done < len; i++) {
+        uint64_t run = b->bl.run[i].count * 512;
+        if (off + done < base + run) {
+            uint64_t in = off + done - base;
+            size_t n = (size_t)MIN(run - in, len - done);
+            int rc = drive_read_bytes(b->drive, b->bl.run[i].start * 512 + in,
+                                      (uint8_t *)buf + done, n);
+            if (rc)
+                return rc;
+            done += n;
+        }
+        base += run;
+    }
+    *got = done;
+    return 0;
+}
+
+static void bl_close(struct fs_file *f)
+{
+    free(f->priv);
+    free(f);
+}
+
+static const struct fs_ops blocklist_ops = { .name = "blocklist", .read = bl_read,
+                                             .close = bl_close };
+
+static bool is_blocklist(const char *rest)
+{
+    return *rest == '+' || is_digit((unsigned char)*rest);
+}
+
+static int blocklist_open(const char *path, struct fs_file **out)
+{
+    struct dev_spec spec;
+    const char *rest;
+    struct fs_file *f;
+    struct bl_file *b;
+    int rc = dev_parse(path, &spec, &rest);
+    if (rc)
+        return rc;
+    f = calloc(1, sizeof(*f));
+    b = calloc(1, sizeof(*b));
+    if (!f || !b) {
+        rc = -ENOMEM;
+        goto err;
+    }
+    rc = dev_lookup(&spec, &b->drive);
+    if (rc == 0)
+        rc = blocklist_parse(rest, &b->bl);
+    if (rc)
+        goto err;
+    for (size_t i = 0; i < b->bl.n; i++) {
+        /* every run must lie on the device, so a read never surprises */
+        uint64_t end = b->bl.run[i].start + b->bl.run[i].count;
+        if (end > drive_bytes(b->drive) / 512) {
+            rc = shell_error(-ENXIO, "%s: sectors %llu+%llu are past its end", b->drive->name,
+                             (unsigned long long)b->bl.run[i].start,
+                             (unsigned long long)b->bl.run[i].count);
+            goto err;
+        }
+        f->size += b->bl.run[i].count * 512;
+    }
+    f->ops = &blocklist_ops;
+    f->priv = b;
+    *out = f;
+    return 0;
+err:
+    free(b);
+    free(f);
+    return rc;
 }
 
 int fs_open(const char *path, struct fs_file **out)
@@ -140,13 +305,20 @@ int fs_open(const char *path, struct fs_file **out)
     char full[FS_PATH_MAX];
     struct fs_volume *vol;
     const char *p;
-    int rc = locate(path, &vol, &p, full, sizeof(full));
+    int rc;
+    if (path[0] == '(') {
+        const char *close = strchr8(path, ')');
+        if (close && is_blocklist(close + 1))
+            return blocklist_open(path, out);
+    }
+    rc = locate(path, &vol, &p, full, sizeof(full));
     if (rc)
         return rc;
     rc = vol->ops->open(vol, p, out);
     if (rc == 0) {
         (*out)->ops = vol->ops;
         (*out)->vol = vol;
+        vol->refs++;
     }
     return rc;
 }
@@ -167,8 +339,22 @@ int fs_readdir(struct fs_file *dir, struct fs_dirent *ent)
 
 void fs_close(struct fs_file *f)
 {
-    if (f)
-        f->ops->close(f);
+    struct fs_volume *vol;
+    if (!f)
+        return;
+    vol = f->vol;
+    f->ops->close(f);
+    if (vol && --vol->refs == 0 && vol->stale)
+        volume_free(vol);
+}
+
+int fs_extents(struct fs_file *f, struct fs_extent **out, size_t *n)
+{
+    if (f->is_dir)
+        return -EISDIR;
+    if (!f->ops->extents)
+        return -ENOTSUP;
+    return f->ops->extents(f, out, n);
 }
 
 int fs_read_all(const char *path, char **pbuf, size_t *plen, size_t max)
@@ -223,7 +409,17 @@ int fs_write_file(const char *path, const void *buf, size_t len, bool append)
     int rc = locate(path, &vol, &p, full, sizeof(full));
     if (rc)
         return rc;
-    if (!vol->ops->write_file)
-        return -EROFS;
-    return vol->ops->write_file(vol, p, buf, len, append);
+    if (vol->ops->write_file)
+        return vol->ops->write_file(vol, p, buf, len, append);
+    if (!vol->boot)
+        return shell_error(-EROFS, "%s: %s cannot write here", vol->dev, fs_volume_type(vol));
+    /*
+     * Native drivers only read. The boot volume is written through the
+     * firmware's own driver, and the native mount is dropped so that the
+     * next read sees what changed.
+     */
+    rc = fs_sfs.write_file(vol, p, buf, len, append);
+    if (vol->drive)
+        fs_volume_forget(vol->drive);
+    return rc;
 }

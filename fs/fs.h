@@ -2,14 +2,18 @@
  * Filesystems behind one vtable, and the path syntax every command uses.
  *
  * A path is "(DEV)/dir/file", or "/dir/file" on the current root, or
- * "dir/file" relative to it. Until the drive table exists (the [drives]
- * issue) the only device is (bd), the boot volume, served by fs/sfs.c
- * through the firmware's SimpleFileSystem. Filesystem drivers register in
- * the `filesystems` linker table; the order number is the probe order.
+ * "dir/file" relative to it; "(DEV)START+COUNT" is a blocklist (raw
+ * sectors of the device, disk/drive.h). A volume is the filesystem on one
+ * drive of the drive table, mounted on first use by the first driver in the
+ * `filesystems` linker table (the order number is the probe order) that
+ * claims it. Native drivers read through drive_read_bytes(); fs/sfs.c, last,
+ * serves the boot volume through the platform's own file access (UEFI
+ * SimpleFileSystem, a host directory) and writes it for the native ones.
  */
 #ifndef MB_FS_H
 #define MB_FS_H
 
+#include "../disk/drive.h"
 #include "../src/libc.h"
 #include "../src/table.h"
 
@@ -32,10 +36,25 @@ struct fs_dirent {
     bool is_dir;
 };
 
+/* Where a run of a file's bytes lives on its volume's drive. */
+struct fs_extent {
+    uint64_t file_off;  /* byte offset in the file */
+    uint64_t disk_off;  /* byte offset on vol->drive; FS_EXTENT_HOLE for a sparse run */
+    uint64_t len;       /* bytes */
+};
+#define FS_EXTENT_HOLE UINT64_MAX
+
 struct fs_ops {
-    const char *name;
-    /* Claim the volume (0) or decline (-ENODEV). */
+    const char *name;   /* as ls shows it: "fat32", "iso9660" */
+    /*
+     * Claim the volume (0, with vol->priv and vol->type set), decline
+     * (-ENODEV), or claim it but find it corrupt (-EBADIMG with shell_error
+     * naming vol->dev). Reads through vol->drive, which may be NULL only for
+     * the sfs backend's host boot directory.
+     */
     int (*mount)(struct fs_volume *vol);
+    /* Free vol->priv (may be NULL). */
+    void (*unmount)(struct fs_volume *vol);
     /* path is absolute on the volume ("/a/b"). */
     int (*open)(struct fs_volume *vol, const char *path, struct fs_file **out);
     int (*read)(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *got);
@@ -44,19 +63,31 @@ struct fs_ops {
     void (*close)(struct fs_file *f);
     int (*label)(struct fs_volume *vol, char *buf, size_t size);
     int (*uuid)(struct fs_volume *vol, char *buf, size_t size);
+    /*
+     * Optional: the file's extents in file order, covering [0, size), in a
+     * malloc'd array the caller frees. -ENOTSUP when the backend cannot say.
+     */
+    int (*extents)(struct fs_file *f, struct fs_extent **out, size_t *n);
     /* Optional: replace (or append to) a file's contents; NULL when read-only. */
     int (*write_file)(struct fs_volume *vol, const char *path, const void *buf, size_t len,
                       bool append);
 };
 
 struct fs_volume {
-    const char *dev;          /* "(bd)" */
+    const char *dev;          /* the drive's name, "(hd0,1)" or "(bd)" */
+    struct drive *drive;      /* NULL only for the host's --bd directory */
+    bool boot;                /* the boot volume: sfs may serve it */
     const struct fs_ops *ops; /* after a successful mount */
+    const char *type;         /* set by mount: "fat16", "iso9660"; ops->name if NULL */
     void *priv;
+    int refs;                 /* open files (fs.c): a forgotten volume lives until 0 */
+    bool stale;
 };
 
 TABLE_DECLARE(const struct fs_ops, filesystems);
 #define FILESYSTEM(id, order) const struct fs_ops fs_##id TABLE_ENTRY(filesystems, order)
+/* The platform backend (fs/sfs.c): it writes the boot volume for native drivers. */
+extern const struct fs_ops fs_sfs;
 
 /*
  * Make path absolute: "(dev)/a/b" with "." and ".." folded. Relative paths
@@ -64,8 +95,20 @@ TABLE_DECLARE(const struct fs_ops, filesystems);
  * malformed device, -ENAMETOOLONG.
  */
 int fs_resolve(const char *path, char *out, size_t size);
-/* The mounted volume for a device name "(bd)"; -ENODEV when there is none. */
+/*
+ * The mounted volume for a device name "(bd)", "(hd0,1)"; -ENODEV when the
+ * device does not exist or no filesystem claims it (message set).
+ */
 int fs_volume_get(const char *dev, struct fs_volume **out);
+/* The volume on drive d, mounting it on first use; -ENODEV when none claims it. */
+int fs_volume_of(struct drive *d, struct fs_volume **out);
+/* Forget d's volume (after a write behind its back, or when d goes). */
+void fs_volume_forget(struct drive *d);
+/* The volume's type for display: vol->type or vol->ops->name. */
+const char *fs_volume_type(const struct fs_volume *vol);
+/* Label/UUID of a volume into buf; -ENOENT when it has none. */
+int fs_volume_label(struct fs_volume *vol, char *buf, size_t size);
+int fs_volume_uuid(struct fs_volume *vol, char *buf, size_t size);
 
 /* Open a file or directory by any path form. The caller closes it. */
 int fs_open(const char *path, struct fs_file **out);
@@ -74,6 +117,9 @@ int fs_readdir(struct fs_file *dir, struct fs_dirent *ent);
 void fs_close(struct fs_file *f);
 static inline uint64_t fs_size(const struct fs_file *f) { return f->size; }
 static inline bool fs_is_dir(const struct fs_file *f) { return f->is_dir; }
+
+/* The extents of an open file (see fs_ops.extents); the caller frees *out. */
+int fs_extents(struct fs_file *f, struct fs_extent **out, size_t *n);
 
 /*
  * Read a whole file into a malloc'd, NUL-terminated buffer (the caller frees

@@ -12,7 +12,10 @@
 static int sfs_mount(struct fs_volume *vol)
 {
     struct plat_file *f;
-    int rc = plat_bootfs_open("/", PLAT_READ, &f);
+    int rc;
+    if (!vol->boot)
+        return -ENODEV; /* the platform's file access reaches the boot volume only */
+    rc = plat_bootfs_open("/", PLAT_READ, &f);
     if (rc)
         return -ENODEV;
     plat_bootfs_close(f);

@@ -8,6 +8,7 @@ const char *err_str(int rc)
     case EPERM: return "not permitted";
     case ENOENT: return "not found";
     case EIO: return "input/output error";
+    case ENXIO: return "past the end of the device";
     case E2BIG: return "too long";
     case ENOEXEC: return "not a batch file";
     case EBADF: return "bad file";

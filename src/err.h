@@ -12,6 +12,7 @@ enum {
     EPERM = 1,      /* not allowed (locked menu, bad password) */
     ENOENT = 2,     /* no such file, variable, label or command */
     EIO = 5,        /* device error */
+    ENXIO = 6,      /* past the end of a device */
     E2BIG = 7,      /* argument list or value too long */
     ENOEXEC = 8,    /* not a batch file / not executable */
     EBADF = 9,

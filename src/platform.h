@@ -88,4 +88,44 @@ int plat_bootfs_readdir(struct plat_file *dir, struct plat_dirent *ent);
 void plat_bootfs_close(struct plat_file *f);
 int plat_bootfs_label(char *buf, size_t size);
 
+/* ---- firmware disks ----
+ * Whole media only (not partitions), in the firmware's order. drive.c
+ * numbers them and finds partitions itself.
+ */
+enum plat_disk_kind { PLAT_DISK_HD, PLAT_DISK_CD, PLAT_DISK_FD };
+struct plat_disk {
+    enum plat_disk_kind kind;
+    uint32_t block_size;
+    uint64_t blocks;
+    bool read_only;
+    bool removable;
+    void *handle;      /* passed back to plat_disk_read/write */
+};
+/* Fill up to max entries; returns how many disks there are (may be > max). */
+int plat_disk_list(struct plat_disk *out, int max);
+int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf);
+int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf);
+/*
+ * Where the application was loaded from: the disk handle (as plat_disk_list
+ * gives it) and the partition's first block and block count on it. -ENODEV
+ * when the boot volume is not on a listed disk (the host's --bd DIR).
+ */
+int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks);
+
+/* ---- physical memory ---- */
+enum plat_mem_type { PLAT_MEM_FREE, PLAT_MEM_RESERVED, PLAT_MEM_ACPI, PLAT_MEM_LOADER,
+                     PLAT_MEM_BOOT, PLAT_MEM_RUNTIME, PLAT_MEM_MMIO, PLAT_MEM_OTHER };
+struct plat_mem_range {
+    uint64_t start, size;
+    enum plat_mem_type type;
+};
+/* The memory map, sorted by address: fills up to max, returns the count (may be > max). */
+int plat_memmap(struct plat_mem_range *out, int max);
+/*
+ * Read physical memory for (md): -EFAULT unless [addr, addr+len) lies in
+ * RAM the memory map lists. The host simulates 16 MiB of RAM at 0 that
+ * holds a pattern (host.h).
+ */
+int plat_mem_read(uint64_t addr, void *buf, size_t len);
+
 #endif

@@ -13,4 +13,14 @@ extern char *host_out;
 extern size_t host_out_len;
 void host_output_reset(void);
 
+/*
+ * Back a firmware disk with an image file: kind is PLAT_DISK_HD/CD/FD, the
+ * block size 0 for the kind's usual one (512; 2048 for CDs). Opened
+ * read-write when the file allows (CDs are read-only). Returns 0 or -errno.
+ */
+int host_add_disk(const char *path, int kind, unsigned block_size);
+void host_clear_disks(void);
+/* The simulated RAM that (md) reads: byte at address a is (a ^ a >> 8) & 0xFF. */
+#define HOST_MEM_SIZE (16u << 20)
+
 #endif

@@ -2,6 +2,9 @@
  * build/host/mapboot: the shell on the Linux host, with a directory as the
  * boot volume.
  *   mapboot [--bd DIR]                   start as on UEFI (menu.lst, else the prompt)
+ *   --hd IMG, --cd IMG, --fd IMG          add a firmware disk backed by an image file, in
+ *                                        order ((hd0) is the first --hd); --block-size N
+ *                                        sets the block size of the disks after it (4096: 4Kn)
  *   mapboot [--bd DIR] -c 'COMMANDS'     run COMMANDS (lines), exit 1 if the last failed
  *   mapboot [--bd DIR] SCRIPT [ARGS...]  run a host file as a batch file
  */
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../menu/menu.h"
+#include "../../src/platform.h"
 #include "../../src/shell.h"
 #include "host.h"
 
@@ -28,15 +32,33 @@ static void restore_tty(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: mapboot [--bd DIR] [-c 'COMMANDS' | SCRIPT [ARGS...]]\n");
+    fprintf(stderr, "usage: mapboot [--bd DIR] [--block-size N] [--hd IMG] [--cd IMG] [--fd IMG]...\n"
+                    "               [-c 'COMMANDS' | SCRIPT [ARGS...]]\n");
     exit(2);
 }
 
 int main(int argc, char **argv)
 {
     const char *commands = NULL;
+    unsigned block_size = 0;
     int i = 1;
     for (; i < argc; i++) {
+        int kind = strcmp(argv[i], "--hd") == 0   ? PLAT_DISK_HD
+                   : strcmp(argv[i], "--cd") == 0 ? PLAT_DISK_CD
+                   : strcmp(argv[i], "--fd") == 0 ? PLAT_DISK_FD : -1;
+        if (kind >= 0 && i + 1 < argc) {
+            if (host_add_disk(argv[++i], kind, block_size) != 0) {
+                perror(argv[i]);
+                return 2;
+            }
+            continue;
+        }
+        if (strcmp(argv[i], "--block-size") == 0 && i + 1 < argc) {
+            block_size = (unsigned)strtoul(argv[++i], NULL, 0);
+            if (block_size < 512 || (block_size & (block_size - 1)))
+                usage();
+            continue;
+        }
         if (strcmp(argv[i], "--bd") == 0 && i + 1 < argc) {
             char *real = realpath(argv[++i], NULL);
             if (!real) {

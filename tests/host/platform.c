@@ -337,3 +337,101 @@ int plat_bootfs_label(char *buf, size_t size)
     snprintf(buf, size, "HOSTDIR");
     return 0;
 }
+
+/* ---- disks: image files given with --hd/--cd/--fd (host_add_disk) ---- */
+struct host_disk {
+    int fd;
+    struct plat_disk info;
+};
+static struct host_disk host_disks[16];
+static int host_ndisks;
+
+int host_add_disk(const char *path, int kind, unsigned block_size)
+{
+    struct host_disk *hd;
+    struct stat st;
+    int fd;
+    if (host_ndisks == (int)(sizeof(host_disks) / sizeof(host_disks[0])))
+        return -ENOSPC;
+    fd = open(path, O_RDWR);
+    if (fd < 0)
+        fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -ENOENT;
+    }
+    hd = &host_disks[host_ndisks];
+    hd->fd = fd;
+    hd->info.kind = kind;
+    hd->info.block_size = block_size ? block_size : kind == PLAT_DISK_CD ? 2048 : 512;
+    hd->info.blocks = (uint64_t)st.st_size / hd->info.block_size;
+    hd->info.read_only = kind == PLAT_DISK_CD;
+    hd->info.removable = kind != PLAT_DISK_HD;
+    hd->info.handle = hd;
+    host_ndisks++;
+    return 0;
+}
+
+void host_clear_disks(void)
+{
+    for (int i = 0; i < host_ndisks; i++)
+        close(host_disks[i].fd);
+    host_ndisks = 0;
+}
+
+int plat_disk_list(struct plat_disk *out, int max)
+{
+    for (int i = 0; i < host_ndisks && i < max; i++)
+        out[i] = host_disks[i].info;
+    return host_ndisks;
+}
+
+int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
+{
+    struct host_disk *hd = handle;
+    size_t len = (size_t)(count * hd->info.block_size);
+    ssize_t n = pread(hd->fd, buf, len, (off_t)(lba * hd->info.block_size));
+    return n == (ssize_t)len ? 0 : -EIO;
+}
+
+int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
+{
+    struct host_disk *hd = handle;
+    size_t len = (size_t)(count * hd->info.block_size);
+    ssize_t n;
+    if (hd->info.read_only)
+        return -EROFS;
+    n = pwrite(hd->fd, buf, len, (off_t)(lba * hd->info.block_size));
+    return n == (ssize_t)len ? 0 : -EIO;
+}
+
+int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks)
+{
+    return -ENODEV; /* the host boot volume is the --bd directory */
+}
+
+/* ---- memory: 16 MiB of simulated RAM at 0, byte i = (i ^ i >> 8) & 0xFF ---- */
+static const struct plat_mem_range host_mem[] = {
+    { 0, 0x9F000, PLAT_MEM_FREE },
+    { 0x9F000, 0x61000, PLAT_MEM_RESERVED },
+    { 0x100000, HOST_MEM_SIZE - 0x100000, PLAT_MEM_FREE },
+};
+
+int plat_memmap(struct plat_mem_range *out, int max)
+{
+    int n = (int)(sizeof(host_mem) / sizeof(host_mem[0]));
+    for (int i = 0; i < n && i < max; i++)
+        out[i] = host_mem[i];
+    return n;
+}
+
+int plat_mem_read(uint64_t addr, void *buf, size_t len)
+{
+    uint8_t *b = buf;
+    if (addr >= HOST_MEM_SIZE || len > HOST_MEM_SIZE - addr)
+        return -EFAULT;
+    for (size_t i = 0; i < len; i++)
+        b[i] = (uint8_t)((addr + i) ^ ((addr + i) >> 8));
+    return 0;
+}

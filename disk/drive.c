@@ -1,0 +1,470 @@
+/*
+ * The drive table (drive.h): firmware disks numbered as grub4dos does, their
+ * partitions found on first use, the boot partition, and range-checked,
+ * chunked block I/O that every reader goes through.
+ */
+#include "drive.h"
+
+#include "../fs/fs.h"
+#include "../src/platform.h"
+#include "../src/shell.h"
+
+TABLE_DEFINE(const struct partmap, partmaps);
+
+static struct drive *drives;     /* whole drives, sorted by kind then number */
+static bool inited;
+static struct drive *boot_drive; /* may be a table drive, a partition, or our own (bd) */
+static bool boot_own;            /* boot_drive was made here and is freed here */
+static bool boot_found;
+
+static const char *const kind_prefix[DRIVE_KINDS] = { "fd", "hd", "cd", "bd", "md", "rd" };
+static const int kind_base[DRIVE_KINDS] = { DRIVE_FD_BASE, DRIVE_HD_BASE, DRIVE_CD_BASE, -1, -1, -1 };
+static const int kind_max[DRIVE_KINDS] = { DRIVE_FD_MAX, DRIVE_HD_MAX, DRIVE_CD_MAX, 1, 1, 1 };
+
+static int fw_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
+{
+    return plat_disk_read(d->plat, lba, count, buf);
+}
+
+static int fw_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf)
+{
+    return plat_disk_write(d->plat, lba, count, buf);
+}
+
+static const struct drive_ops fw_ops = { .read = fw_read, .write = fw_write };
+
+/* The drive's name from its kind and number: "(hd0)", or "(rd)" for the singletons. */
+static void set_name(struct drive *d)
+{
+    if (kind_base[d->kind] < 0)
+        snprintf(d->name, sizeof(d->name), "(%s)", kind_prefix[d->kind]);
+    else
+        snprintf(d->name, sizeof(d->name), "(%s%d)", kind_prefix[d->kind],
+                 d->number - kind_base[d->kind]);
+}
+
+static bool before(const struct drive *a, const struct drive *b)
+{
+    if (a->kind != b->kind)
+        return a->kind < b->kind;
+    return a->number < b->number;
+}
+
+static void insert(struct drive *d)
+{
+    struct drive **pp = &drives;
+    while (*pp && before(*pp, d))
+        pp = &(*pp)->next;
+    d->next = *pp;
+    *pp = d;
+}
+
+int drive_next_free(enum drive_kind kind)
+{
+    int base = kind_base[kind];
+    if (base < 0)
+        return -EINVAL; /* (rd) and the others have no numbers */
+    for (int n = base; n < base + kind_max[kind]; n++)
+        if (!drive_by_number(n))
+            return n;
+    return -ENOSPC;
+}
+
+int drive_add(struct drive *d)
+{
+    drive_init();
+    if (d->kind >= DRIVE_KINDS || d->kind == DRIVE_BD)
+        return -EINVAL;
+    if (kind_base[d->kind] < 0) {
+        /* singletons ((rd), (md)) carry a negative private number */
+        d->number = -1 - (int)d->kind;
+        if (drive_by_number(d->number))
+            return -EEXIST;
+    } else if (d->number < 0) {
+        int n = drive_next_free(d->kind);
+        if (n < 0)
+            return n;
+        d->number = n;
+    } else if (d->number < kind_base[d->kind] ||
+               d->number >= kind_base[d->kind] + kind_max[d->kind]) {
+        return -EINVAL;
+    } else if (drive_by_number(d->number)) {
+        return -EEXIST;
+    }
+    d->part = -1;
+    if (!d->block_size)
+        d->block_size = 512;
+    set_name(d);
+    insert(d);
+    return 0;
+}
+
+static void free_drive(struct drive *d)
+{
+    struct drive *p = d->parts;
+    while (p) {
+        struct drive *next = p->next_part;
+        free_drive(p);
+        p = next;
+    }
+    fs_volume_forget(d);
+    if (d->ops && d->ops->release)
+        d->ops->release(d);
+    free(d);
+}
+
+void drive_remove(struct drive *d)
+{
+    struct drive **pp = &drives;
+    while (*pp && *pp != d)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = d->next;
+    if (boot_drive && drive_root(boot_drive, NULL) == d) {
+        if (boot_own)
+            free_drive(boot_drive);
+        boot_drive = NULL;
+        boot_own = false;
+    }
+    free_drive(d);
+}
+
+void drive_init(void)
+{
+    struct plat_disk disks[64];
+    int n;
+    if (inited)
+        return;
+    inited = true;
+    n = plat_disk_list(disks, (int)ARRAY_SIZE(disks));
+    if (n > (int)ARRAY_SIZE(disks))
+        n = (int)ARRAY_SIZE(disks);
+    for (int i = 0; i < n; i++) {
+        struct drive *d = calloc(1, sizeof(*d));
+        if (!d)
+            break;
+        d->kind = disks[i].kind == PLAT_DISK_CD ? DRIVE_CD
+                  : disks[i].kind == PLAT_DISK_FD ? DRIVE_FD : DRIVE_HD;
+        d->number = -1;
+        d->block_size = disks[i].block_size;
+        d->blocks = disks[i].blocks;
+        d->flags = DRIVE_FIRMWARE | (disks[i].read_only ? DRIVE_READ_ONLY : 0) |
+                   (disks[i].removable ? DRIVE_REMOVABLE : 0);
+        d->ops = &fw_ops;
+        d->plat = disks[i].handle;
+        if (!d->block_size || (d->block_size & (d->block_size - 1)) || drive_add(d) != 0)
+            free(d);
+    }
+}
+
+void drive_reset(void)
+{
+    while (drives)
+        drive_remove(drives);
+    if (boot_drive && boot_own)
+        free_drive(boot_drive);
+    boot_drive = NULL;
+    boot_own = false;
+    boot_found = false;
+    inited = false;
+}
+
+struct drive *drive_first(void)
+{
+    drive_init();
+    return drives;
+}
+
+struct drive *drive_next(struct drive *d)
+{
+    return d->next;
+}
+
+struct drive *drive_by_number(int number)
+{
+    for (struct drive *d = drives; d; d = d->next)
+        if (d->number == number)
+            return d;
+    return NULL;
+}
+
+struct drive *drive_by_index(enum drive_kind kind, int n)
+{
+    drive_init();
+    if (kind_base[kind] < 0)
+        return n == 0 ? drive_by_number(-1 - (int)kind) : NULL;
+    return drive_by_number(kind_base[kind] + n);
+}
+
+struct drive *drive_last(enum drive_kind kind)
+{
+    struct drive *last = NULL;
+    drive_init();
+    for (struct drive *d = drives; d; d = d->next)
+        if (d->kind == kind)
+            last = d;
+    return last;
+}
+
+struct drive *drive_root(struct drive *d, uint64_t *byte_off)
+{
+    uint64_t off = 0;
+    while (d->parent) {
+        off += d->start * d->block_size;
+        d = d->parent;
+    }
+    if (byte_off)
+        *byte_off = off;
+    return d;
+}
+
+/*
+ * The boot partition: the platform says which disk and where on it. It is
+ * the partition of that disk that starts there when there is one (so (bd)
+ * and (hd0,0) share one volume), the whole disk when it starts at 0, else a
+ * drive of our own over that range (an El Torito image on a CD, say).
+ */
+struct drive *drive_boot(void)
+{
+    void *handle;
+    uint64_t start, blocks;
+    struct drive *disk = NULL;
+    drive_init();
+    if (boot_found)
+        return boot_drive;
+    boot_found = true;
+    if (plat_boot_disk(&handle, &start, &blocks) != 0)
+        return NULL;
+    for (struct drive *d = drives; d; d = d->next)
+        if (d->plat == handle && (d->flags & DRIVE_FIRMWARE))
+            disk = d;
+    if (!disk)
+        return NULL;
+    if (start == 0 && blocks == disk->blocks) {
+        boot_drive = disk;
+        return boot_drive;
+    }
+    for (struct drive *p = drive_partitions(disk); p; p = p->next_part) {
+        if (p->start == start && p->blocks == blocks) {
+            boot_drive = p;
+            return boot_drive;
+        }
+    }
+    if (start >= disk->blocks || blocks > disk->blocks - start)
+        return NULL;
+    boot_drive = calloc(1, sizeof(*boot_drive));
+    if (!boot_drive)
+        return NULL;
+    boot_own = true;
+    snprintf(boot_drive->name, sizeof(boot_drive->name), "(bd)");
+    boot_drive->kind = DRIVE_BD;
+    boot_drive->number = -1;
+    boot_drive->part = -1;
+    boot_drive->block_size = disk->block_size;
+    boot_drive->blocks = blocks;
+    boot_drive->flags = disk->flags & ~DRIVE_FIRMWARE;
+    boot_drive->parent = disk;
+    boot_drive->start = start;
+    return boot_drive;
+}
+
+static int md_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
+{
+    return plat_mem_read(lba * 512, buf, (size_t)(count * 512));
+}
+
+static const struct drive_ops md_ops = { .read = md_read };
+
+/* (md): all of memory as 512-byte sectors; plat_mem_read refuses what is not RAM. */
+struct drive *drive_md(void)
+{
+    static struct drive md = {
+        .name = "(md)", .kind = DRIVE_MD, .number = -1, .part = -1, .block_size = 512,
+        .blocks = UINT64_MAX / 512, .flags = DRIVE_READ_ONLY, .ops = &md_ops,
+    };
+    return &md;
+}
+
+int drive_add_partition(struct drive *d, int number, uint64_t start, uint64_t blocks,
+                        uint8_t type, const uint8_t *type_guid)
+{
+    struct drive *p, **pp;
+    if (start >= d->blocks || blocks > d->blocks - start || blocks == 0)
+        return shell_error(-EBADIMG, "%s: partition %d lies outside the disk", d->name, number);
+    for (pp = &d->parts; *pp && (*pp)->part < number; pp = &(*pp)->next_part)
+        ;
+    if (*pp && (*pp)->part == number)
+        return shell_error(-EBADIMG, "%s: partition %d is listed twice", d->name, number);
+    p = calloc(1, sizeof(*p));
+    if (!p)
+        return -ENOMEM;
+    snprintf(p->name, sizeof(p->name), "(%s%d,%d)", kind_prefix[d->kind],
+             d->number - kind_base[d->kind], number);
+    p->kind = d->kind;
+    p->number = -1;
+    p->part = number;
+    p->block_size = d->block_size;
+    p->blocks = blocks;
+    p->flags = d->flags & ~DRIVE_FIRMWARE;
+    p->parent = d;
+    p->start = start;
+    p->part_type = type;
+    if (type_guid)
+        memcpy(p->part_guid, type_guid, 16);
+    p->next_part = *pp;
+    *pp = p;
+    return 0;
+}
+
+/*
+ * A corrupt table yields no partitions, and its message is kept so that
+ * every later lookup of a partition on the drive says why.
+ */
+struct drive *drive_partitions(struct drive *d)
+{
+    const struct partmap *pm;
+    if (d->parent || d->parts_scanned)
+        return d->parts;
+    d->parts_scanned = true;
+    if (d->kind == DRIVE_CD || d->kind == DRIVE_MD)
+        return NULL;
+    for_each_table_entry(pm, partmaps) {
+        int rc = pm->scan(d);
+        if (rc == -ENODEV)
+            continue;
+        if (rc) {
+            struct drive *p = d->parts;
+            shell_warn("%s", shell.errmsg[0] ? shell.errmsg : err_str(rc));
+            while (p) {
+                struct drive *next = p->next_part;
+                free_drive(p);
+                p = next;
+            }
+            d->parts = NULL;
+        }
+        break;
+    }
+    return d->parts;
+}
+
+int drive_partition(struct drive *d, int n, struct drive **out)
+{
+    for (struct drive *p = drive_partitions(d); p; p = p->next_part) {
+        if (p->part == n) {
+            *out = p;
+            return 0;
+        }
+    }
+    return shell_error(-ENODEV, "no such partition: (%s%d,%d)", kind_prefix[d->kind],
+                       d->number - kind_base[d->kind], n);
+}
+
+static int check_range(struct drive *d, uint64_t lba, uint64_t count)
+{
+    if (lba > d->blocks || count > d->blocks - lba)
+        return shell_error(-ENXIO, "%s: block %llu+%llu is past the end (%llu blocks)", d->name,
+                           (unsigned long long)lba, (unsigned long long)count,
+                           (unsigned long long)d->blocks);
+    return 0;
+}
+
+int drive_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
+{
+    uint64_t per;
+    int rc = check_range(d, lba, count);
+    if (rc)
+        return rc;
+    while (d->parent) {
+        lba += d->start;
+        d = d->parent;
+    }
+    per = DRIVE_CHUNK / d->block_size;
+    while (count) {
+        uint64_t n = MIN(count, per);
+        rc = d->ops->read(d, lba, n, buf);
+        if (rc)
+            return shell_error(rc, "%s: read error at block %llu: %s", d->name,
+                               (unsigned long long)lba, err_str(rc));
+        lba += n;
+        count -= n;
+        buf = (uint8_t *)buf + n * d->block_size;
+    }
+    return 0;
+}
+
+int drive_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf)
+{
+    uint64_t per;
+    int rc = check_range(d, lba, count);
+    if (rc)
+        return rc;
+    if (d->flags & DRIVE_READ_ONLY)
+        return shell_error(-EROFS, "%s is read-only", d->name);
+    while (d->parent) {
+        lba += d->start;
+        d = d->parent;
+    }
+    if ((d->flags & DRIVE_READ_ONLY) || !d->ops->write)
+        return shell_error(-EROFS, "%s is read-only", d->name);
+    per = DRIVE_CHUNK / d->block_size;
+    while (count) {
+        uint64_t n = MIN(count, per);
+        rc = d->ops->write(d, lba, n, buf);
+        if (rc)
+            return shell_error(rc, "%s: write error at block %llu: %s", d->name,
+                               (unsigned long long)lba, err_str(rc));
+        lba += n;
+        count -= n;
+        buf = (const uint8_t *)buf + n * d->block_size;
+    }
+    return 0;
+}
+
+/*
+ * Whole blocks go straight into buf; only a partial first and last block
+ * pass through a bounce buffer.
+ */
+int drive_read_bytes(struct drive *d, uint64_t off, void *buf, size_t len)
+{
+    uint32_t bs = d->block_size;
+    uint8_t *out = buf, *tmp = NULL;
+    int rc = 0;
+    if (len == 0)
+        return 0;
+    if (off > drive_bytes(d) || len > drive_bytes(d) - off)
+        return shell_error(-ENXIO, "%s: byte %llu+%llu is past the end", d->name,
+                           (unsigned long long)off, (unsigned long long)len);
+    if (off % bs || len % bs) {
+        tmp = malloc(bs);
+        if (!tmp)
+            return -ENOMEM;
+    }
+    if (off % bs) {
+        size_t head = bs - (size_t)(off % bs), n = MIN(head, len);
+        rc = drive_read(d, off / bs, 1, tmp);
+        if (rc)
+            goto out;
+        memcpy(out, tmp + off % bs, n);
+        out += n;
+        off += n;
+        len -= n;
+    }
+    if (len >= bs) {
+        size_t whole = len - len % bs;
+        rc = drive_read(d, off / bs, whole / bs, out);
+        if (rc)
+            goto out;
+        out += whole;
+        off += whole;
+        len -= whole;
+    }
+    if (len) {
+        rc = drive_read(d, off / bs, 1, tmp);
+        if (rc)
+            goto out;
+        memcpy(out, tmp, len);
+    }
+out:
+    free(tmp);
+    return rc;
+}
