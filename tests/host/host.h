@@ -19,6 +19,9 @@ void host_output_reset(void);
  * read-write when the file allows (CDs are read-only). Returns 0 or -errno.
  */
 int host_add_disk(const char *path, int kind, unsigned block_size);
+/* The same over a buffer (read-only; the caller keeps buf alive), for fuzzers and tests. */
+int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_size);
+/* Forget every disk; call drive_reset() too so the drive table lists them again. */
 void host_clear_disks(void);
 /* The simulated RAM that (md) reads: byte at address a is (a ^ a >> 8) & 0xFF. */
 #define HOST_MEM_SIZE (16u << 20)

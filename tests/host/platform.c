@@ -340,7 +340,8 @@ int plat_bootfs_label(char *buf, size_t size)
 
 /* ---- disks: image files given with --hd/--cd/--fd (host_add_disk) ---- */
 struct host_disk {
-    int fd;
+    int fd;                /* an image file, or -1 for a memory disk */
+    const uint8_t *mem;
     struct plat_disk info;
 };
 static struct host_disk host_disks[16];
@@ -363,6 +364,7 @@ int host_add_disk(const char *path, int kind, unsigned block_size)
     }
     hd = &host_disks[host_ndisks];
     hd->fd = fd;
+    hd->mem = NULL;
     hd->info.kind = kind;
     hd->info.block_size = block_size ? block_size : kind == PLAT_DISK_CD ? 2048 : 512;
     hd->info.blocks = (uint64_t)st.st_size / hd->info.block_size;
@@ -373,10 +375,28 @@ int host_add_disk(const char *path, int kind, unsigned block_size)
     return 0;
 }
 
+int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_size)
+{
+    struct host_disk *hd;
+    if (host_ndisks == (int)(sizeof(host_disks) / sizeof(host_disks[0])))
+        return -ENOSPC;
+    hd = &host_disks[host_ndisks++];
+    hd->fd = -1;
+    hd->mem = buf;
+    hd->info.kind = kind;
+    hd->info.block_size = block_size ? block_size : kind == PLAT_DISK_CD ? 2048 : 512;
+    hd->info.blocks = size / hd->info.block_size;
+    hd->info.read_only = true;
+    hd->info.removable = kind != PLAT_DISK_HD;
+    hd->info.handle = hd;
+    return 0;
+}
+
 void host_clear_disks(void)
 {
     for (int i = 0; i < host_ndisks; i++)
-        close(host_disks[i].fd);
+        if (host_disks[i].fd >= 0)
+            close(host_disks[i].fd);
     host_ndisks = 0;
 }
 
@@ -391,7 +411,14 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
 {
     struct host_disk *hd = handle;
     size_t len = (size_t)(count * hd->info.block_size);
-    ssize_t n = pread(hd->fd, buf, len, (off_t)(lba * hd->info.block_size));
+    ssize_t n;
+    if (lba + count > hd->info.blocks)
+        abort(); /* drive.c checks ranges: a read past the end here is a core bug */
+    if (hd->mem) {
+        memcpy(buf, hd->mem + lba * hd->info.block_size, len);
+        return 0;
+    }
+    n = pread(hd->fd, buf, len, (off_t)(lba * hd->info.block_size));
     return n == (ssize_t)len ? 0 : -EIO;
 }
 
@@ -400,6 +427,8 @@ int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
     struct host_disk *hd = handle;
     size_t len = (size_t)(count * hd->info.block_size);
     ssize_t n;
+    if (lba + count > hd->info.blocks)
+        abort();
     if (hd->info.read_only)
         return -EROFS;
     n = pwrite(hd->fd, buf, len, (off_t)(lba * hd->info.block_size));
