@@ -1,52 +1,106 @@
-/* cat [--hex] [--skip=N] [--length=N] FILE: print a file. */
+/*
+ * cat [--hex] [--skip=N] [--length=N] [--locate=STRING] FILE: print a file,
+ * dump it in hex, or find a string in it. FILE may be a blocklist, so
+ * `cat --hex (hd0)+1` shows a disk's first sector.
+ */
 #include "../fs/fs.h"
 #include "../src/shell.h"
 
+enum { O_HEX, O_SKIP, O_LENGTH, O_LOCATE };
 static const struct opt cat_opts[] = {
-    { "--hex", OPT_FLAG },
-    { "--skip", OPT_VALUE },
-    { "--length", OPT_VALUE },
+    [O_HEX] = { "--hex", OPT_FLAG },
+    [O_SKIP] = { "--skip", OPT_VALUE },
+    [O_LENGTH] = { "--length", OPT_VALUE },
+    [O_LOCATE] = { "--locate", OPT_VALUE },
     { NULL, 0 },
 };
 
+/* Large reads: filesystems and the firmware are fastest in big runs. */
+#define CAT_CHUNK (1u << 20)
+
 static void hex_line(uint64_t off, const uint8_t *b, size_t n)
 {
-    con_printf("%08llX: ", (unsigned long long)off);
+    char line[100];
+    size_t k = (size_t)snprintf(line, sizeof(line), "%08llX: ", (unsigned long long)off);
     for (size_t i = 0; i < 16; i++) {
         if (i < n)
-            con_printf("%02X ", b[i]);
+            k += (size_t)snprintf(line + k, sizeof(line) - k, "%02X ", b[i]);
         else
-            con_puts("   ");
+            k += (size_t)snprintf(line + k, sizeof(line) - k, "   ");
         if (i == 7)
-            con_puts(" ");
+            line[k++] = ' ';
     }
-    con_puts(" ");
+    line[k++] = ' ';
     for (size_t i = 0; i < n; i++)
-        con_printf("%c", b[i] >= 0x20 && b[i] < 0x7F ? b[i] : '.');
-    con_puts("\n");
+        line[k++] = b[i] >= 0x20 && b[i] < 0x7F ? (char)b[i] : '.';
+    line[k++] = '\n';
+    con_write(line, k);
+}
+
+/*
+ * Print the offset of every match of needle in [skip, end), keeping the
+ * last len-1 bytes of each chunk so that matches across chunks are found.
+ * Returns the number of matches.
+ */
+static int locate(struct fs_file *f, uint64_t skip, uint64_t end, const char *needle,
+                  uint8_t *buf, int *rcp)
+{
+    size_t nlen = strlen8(needle), keep = 0;
+    uint64_t base = skip; /* file offset of buf[0] */
+    int found = 0;
+    *rcp = 0;
+    while (base + keep < end) {
+        size_t got = 0, want = (size_t)MIN(end - base - keep, CAT_CHUNK - keep);
+        int rc = fs_read(f, base + keep, buf + keep, want, &got);
+        if (rc || got == 0) {
+            *rcp = rc;
+            break;
+        }
+        got += keep;
+        for (size_t i = 0; i + nlen <= got; i++) {
+            if (memcmp(buf + i, needle, nlen) == 0) {
+                con_printf("%s0x%llX", found ? " " : "", (unsigned long long)(base + i));
+                found++;
+            }
+        }
+        keep = MIN(nlen - 1, got);
+        memmove(buf, buf + got - keep, keep);
+        base += got - keep;
+        if (con_interrupted()) {
+            *rcp = -ECANCELED;
+            break;
+        }
+    }
+    if (found)
+        con_puts("\n");
+    return found;
 }
 
 static int cat_exec(struct cmd_args *a)
 {
     unsigned long long skip = 0, length = ~0ULL;
+    const char *path;
     struct fs_file *f;
     uint8_t *buf;
     uint64_t off, end;
-    int rc;
+    int rc = 0, ret = 1;
     if (a->first >= a->argc)
         return shell_error(-EINVAL, "cat: missing file name");
-    if (a->opt[1].set && parse_unum(a->opt[1].value, &skip))
-        return shell_error(-EINVAL, "cat: bad --skip value '%s'", a->opt[1].value);
-    if (a->opt[2].set && parse_unum(a->opt[2].value, &length))
-        return shell_error(-EINVAL, "cat: bad --length value '%s'", a->opt[2].value);
-    rc = fs_open(a->argv[a->first], &f);
+    path = a->argv[a->first];
+    if (a->opt[O_SKIP].set && parse_unum(a->opt[O_SKIP].value, &skip))
+        return shell_error(-EINVAL, "cat: bad --skip value '%s'", a->opt[O_SKIP].value);
+    if (a->opt[O_LENGTH].set && parse_unum(a->opt[O_LENGTH].value, &length))
+        return shell_error(-EINVAL, "cat: bad --length value '%s'", a->opt[O_LENGTH].value);
+    if (a->opt[O_LOCATE].set && !a->opt[O_LOCATE].value[0])
+        return shell_error(-EINVAL, "cat: --locate needs a string");
+    rc = fs_open(path, &f);
     if (rc)
-        return shell_error(rc, "cat: %s: %s", a->argv[a->first], err_str(rc));
+        return shell_fail(rc, "cat", path);
     if (fs_is_dir(f)) {
         fs_close(f);
-        return shell_error(-EISDIR, "cat: %s is a directory", a->argv[a->first]);
+        return shell_error(-EISDIR, "cat: %s is a directory", path);
     }
-    buf = malloc(4096);
+    buf = malloc(CAT_CHUNK);
     if (!buf) {
         fs_close(f);
         return -ENOMEM;
@@ -54,27 +108,41 @@ static int cat_exec(struct cmd_args *a)
     end = fs_size(f);
     if (length != ~0ULL && skip + length < end)
         end = skip + length;
-    for (off = skip; off < end;) {
-        size_t got = 0, want = (size_t)MIN(end - off, 4096);
-        rc = fs_read(f, off, buf, want, &got);
-        if (rc || got == 0)
-            break;
-        if (a->opt[0].set) {
-            for (size_t i = 0; i < got; i += 16)
-                hex_line(off + i, buf + i, MIN(16, got - i));
-        } else {
-            con_write((const char *)buf, got);
+    if (a->opt[O_LOCATE].set) {
+        ret = locate(f, skip, end, a->opt[O_LOCATE].value, buf, &rc);
+    } else {
+        for (off = skip; off < end;) {
+            size_t got = 0, want = (size_t)MIN(end - off, CAT_CHUNK);
+            rc = fs_read(f, off, buf, want, &got);
+            if (rc)
+                break;
+            if (got == 0) {
+                rc = shell_error(-EIO, "%s ends before its size says", path);
+                break;
+            }
+            if (a->opt[O_HEX].set) {
+                for (size_t i = 0; i < got; i += 16)
+                    hex_line(off + i, buf + i, MIN(16, got - i));
+            } else {
+                con_write((const char *)buf, got);
+            }
+            off += got;
+            if (con_interrupted()) {
+                rc = -ECANCELED;
+                break;
+            }
         }
-        off += got;
     }
     free(buf);
     fs_close(f);
     if (rc)
-        return shell_error(rc, "cat: %s: %s", a->argv[a->first], err_str(rc));
-    return 1;
+        return shell_fail(rc, "cat", path);
+    return ret;
 }
 
-COMMAND(cat, cat_exec, "cat [--hex] [--skip=N] [--length=N] FILE",
-        "Print FILE (from byte N with --skip, at most N bytes with --length); --hex shows a\n"
-        "hex dump.",
+COMMAND(cat, cat_exec, "cat [--hex] [--skip=N] [--length=N] [--locate=STRING] FILE",
+        "Print FILE from byte N (--skip), at most N bytes (--length). --hex shows a hex\n"
+        "dump. --locate prints the hex offset of each match of STRING and returns the\n"
+        "number of matches (0, false, when there is none). FILE may be a blocklist such\n"
+        "as (hd0)+1.",
         cat_opts);

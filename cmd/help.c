@@ -6,7 +6,7 @@ static int help_exec(struct cmd_args *a)
     const struct command *c;
     int col = 0;
     if (a->first < a->argc) {
-        c = command_find(a->argv[a->first]);
+        c = command_lookup(a->argv[a->first]);
         if (!c)
             return shell_error(-ENOENT, "help: no command '%s'", a->argv[a->first]);
         con_printf("Usage: %s\n\n%s\n", c->usage, c->help);

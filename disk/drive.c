@@ -347,6 +347,19 @@ struct drive *drive_partitions(struct drive *d)
     return d->parts;
 }
 
+struct drive *drive_walk(struct drive *prev)
+{
+    if (!prev)
+        return drive_first();
+    if (!prev->parent) {
+        struct drive *p = drive_partitions(prev);
+        return p ? p : prev->next;
+    }
+    if (prev->next_part)
+        return prev->next_part;
+    return prev->parent->next;
+}
+
 int drive_partition(struct drive *d, int n, struct drive **out)
 {
     for (struct drive *p = drive_partitions(d); p; p = p->next_part) {

@@ -135,6 +135,12 @@ int drive_partition(struct drive *d, int n, struct drive **out);
 struct drive *drive_partitions(struct drive *d);
 
 /*
+ * Every device that may hold a filesystem, in table order: each whole drive,
+ * then its partitions. Start with NULL; returns NULL at the end.
+ */
+struct drive *drive_walk(struct drive *prev);
+
+/*
  * Add a partition to d (for the partition maps): number, first block and
  * count in d's blocks. Refused with -EBADIMG when it reaches past d's end.
  */

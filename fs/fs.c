@@ -92,6 +92,46 @@ int fs_volume_get(const char *dev, struct fs_volume **out)
     return fs_volume_of(d, out);
 }
 
+/* The device part of the root, "(hd0,1)" of "(hd0,1)/boot". */
+static void root_device(char *dev, size_t size)
+{
+    const char *close = strchr8(shell.root, ')');
+    size_t n = close ? (size_t)(close - shell.root) + 1 : 0;
+    if (n >= size)
+        n = 0;
+    memcpy(dev, shell.root, n);
+    dev[n] = 0;
+}
+
+int fs_for_each_volume(const char *kinds, bool root_first,
+                       int (*fn)(const char *dev, struct fs_volume *vol, void *ctx), void *ctx)
+{
+    char errmsg[sizeof(shell.errmsg)];
+    struct fs_volume *vol, *root_vol = NULL;
+    int stop = 0;
+    /* probing devices sets messages no one asked for: keep the caller's */
+    strlcpy8(errmsg, shell.errmsg, sizeof(errmsg));
+    if (root_first) {
+        char dev[64];
+        root_device(dev, sizeof(dev));
+        if (dev[0] && fs_volume_get(dev, &vol) == 0) {
+            root_vol = vol;
+            stop = fn(vol->dev, vol, ctx);
+        }
+    }
+    for (const char *k = kinds; *k && !stop; k++) {
+        enum drive_kind kind = *k == 'h' ? DRIVE_HD : *k == 'c' ? DRIVE_CD
+                               : *k == 'f' ? DRIVE_FD : DRIVE_KINDS;
+        for (struct drive *d = drive_walk(NULL); d && !stop; d = drive_walk(d)) {
+            if (d->kind != kind || fs_volume_of(d, &vol) != 0 || vol == root_vol)
+                continue;
+            stop = fn(d->name, vol, ctx);
+        }
+    }
+    strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));
+    return stop;
+}
+
 const char *fs_volume_type(const struct fs_volume *vol)
 {
     return vol->type ? vol->type : vol->ops->name;

@@ -104,6 +104,15 @@ int fs_volume_get(const char *dev, struct fs_volume **out);
 int fs_volume_of(struct drive *d, struct fs_volume **out);
 /* Forget d's volume (after a write behind its back, or when d goes). */
 void fs_volume_forget(struct drive *d);
+/*
+ * Visit the volumes for find/uuid/vol: the current root's device first (when
+ * root_first), then every device of the kinds listed in order ("hcf": hard
+ * disks, CDs, floppies), each once. Devices without a filesystem are
+ * skipped. fn gets the device name and volume and returns nonzero to stop;
+ * that value is returned (0 when all were visited).
+ */
+int fs_for_each_volume(const char *kinds, bool root_first,
+                       int (*fn)(const char *dev, struct fs_volume *vol, void *ctx), void *ctx);
 /* The volume's type for display: vol->type or vol->ops->name. */
 const char *fs_volume_type(const struct fs_volume *vol);
 /* Label/UUID of a volume into buf; -ENOENT when it has none. */

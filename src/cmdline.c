@@ -1,10 +1,13 @@
 /*
  * The line editor (left/right, home/end, delete, backspace, history, Tab
- * completion of command names) and the interactive command line.
+ * completion of command names, devices and paths) and the interactive
+ * command line.
  *
  * Redrawing uses only "\b" and plain text, never cursor addressing, so it
  * works the same on a firmware console, a serial terminal and a host pipe.
  */
+#include "../disk/drive.h"
+#include "../fs/fs.h"
 #include "platform.h"
 #include "shell.h"
 
@@ -138,53 +141,115 @@ static void move_to(struct editor *e, size_t pos)
     e->pos = pos;
 }
 
-/* Tab: complete the command name under the cursor. */
-static void complete_command(struct editor *e, const char *prompt)
+/* ---- Tab completion: command names, device names and paths ---- */
+#define CAND_MAX 512
+
+struct cands {
+    char *name[CAND_MAX];
+    int n;
+    size_t plen; /* bytes of the word already typed that each name repeats */
+};
+
+static void cand_add(struct cands *c, const char *name, const char *suffix)
 {
-    const struct command *c, *only = NULL;
-    char prefix[64], common[64];
-    size_t start = 0, plen, nmatch = 0;
-    while (start < e->len && e->buf[start] == ' ')
-        start++;
-    if (strchr8(e->buf + start, ' ') && (size_t)(strchr8(e->buf + start, ' ') - e->buf) < e->pos)
-        return; /* not in the first word */
-    plen = e->pos - start;
-    if (plen >= sizeof(prefix))
+    if (c->n < CAND_MAX)
+        c->name[c->n] = asprintf8("%s%s", name, suffix);
+    if (c->n < CAND_MAX && c->name[c->n])
+        c->n++;
+}
+
+static void cand_commands(struct cands *c, const char *prefix)
+{
+    const struct command *cmd;
+    for_each_table_entry(cmd, commands)
+        if (str_starts8(cmd->name, prefix))
+            cand_add(c, cmd->name, "");
+}
+
+static void cand_devices(struct cands *c, const char *prefix)
+{
+    static const char *const fixed[] = { "(bd)", "(md)", "()" };
+    for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+        if (str_starts_case8(fixed[i], prefix))
+            cand_add(c, fixed[i], "");
+    for (struct drive *d = drive_walk(NULL); d; d = drive_walk(d))
+        if (str_starts_case8(d->name, prefix))
+            cand_add(c, d->name, "");
+}
+
+/* Names in the directory part of word that start with the rest (any case). */
+static void cand_paths(struct cands *c, const char *word)
+{
+    const char *slash = strrchr8(word, '/');
+    char dir[FS_PATH_MAX];
+    struct fs_file *d;
+    struct fs_dirent ent;
+    size_t dlen = (size_t)(slash - word) + 1;
+    if (dlen >= sizeof(dir))
         return;
-    memcpy(prefix, e->buf + start, plen);
-    prefix[plen] = 0;
-    common[0] = 0;
-    for_each_table_entry(c, commands) {
-        if (!str_starts8(c->name, prefix))
-            continue;
-        if (nmatch++ == 0) {
-            strlcpy8(common, c->name, sizeof(common));
-            only = c;
-        } else {
-            size_t k = 0;
-            while (common[k] && common[k] == c->name[k])
-                k++;
-            common[k] = 0;
-        }
+    memcpy(dir, word, dlen);
+    dir[dlen] = 0;
+    c->plen = dlen;
+    if (fs_open(dir, &d) != 0)
+        return;
+    while (fs_is_dir(d) && fs_readdir(d, &ent) == 1)
+        if (str_starts_case8(ent.name, slash + 1))
+            cand_add(c, ent.name, ent.is_dir ? "/" : "");
+    fs_close(d);
+}
+
+/* Tab: complete the word under the cursor. */
+static void complete_word(struct editor *e, const char *prompt)
+{
+    struct cands c = { 0 };
+    char word[FS_PATH_MAX], common[FS_PATH_MAX];
+    size_t ws = e->pos, typed, k;
+    bool first;
+    while (ws > 0 && e->buf[ws - 1] != ' ')
+        ws--;
+    first = true;
+    for (size_t i = 0; i < ws; i++)
+        if (e->buf[i] != ' ')
+            first = false;
+    if (e->pos - ws >= sizeof(word))
+        return;
+    memcpy(word, e->buf + ws, e->pos - ws);
+    word[e->pos - ws] = 0;
+    if (first)
+        cand_commands(&c, word);
+    else if (word[0] == '(' && !strchr8(word, ')'))
+        cand_devices(&c, word);
+    else if (strchr8(word, '/'))
+        cand_paths(&c, word);
+    typed = strlen8(word) - c.plen; /* what the candidates must extend */
+    if (c.n == 0)
+        goto out;
+    strlcpy8(common, c.name[0], sizeof(common));
+    for (int i = 1; i < c.n; i++) {
+        for (k = 0; common[k] && to_lower((unsigned char)common[k]) ==
+                                     to_lower((unsigned char)c.name[i][k]); k++)
+            ;
+        common[k] = 0;
     }
-    if (nmatch == 1) {
-        insert(e, only->name + plen, strlen8(only->name) - plen);
-        if (e->pos == e->len)
+    if (strlen8(common) > typed) {
+        insert(e, common + typed, strlen8(common) - typed);
+        if (c.n == 1 && e->pos == e->len && common[strlen8(common) - 1] != '/' &&
+            common[strlen8(common) - 1] != ')')
             insert(e, " ", 1);
-    } else if (nmatch > 1 && strlen8(common) > plen) {
-        insert(e, common + plen, strlen8(common) - plen);
-    } else if (nmatch > 1) {
+    } else if (c.n > 1) {
         /* show the candidates, then the line again */
         con_puts("\n");
-        for_each_table_entry(c, commands)
-            if (str_starts8(c->name, prefix))
-                con_printf("%s ", c->name);
+        for (int i = 0; i < c.n; i++)
+            con_printf("%s ", c.name[i]);
         con_printf("\n%s", prompt);
         e->shown = 0;
         put_text(e, e->buf, e->len);
         e->shown = cols_of(e->buf, e->len);
         backs(e->shown - cols_of(e->buf, e->pos));
     }
+out:
+    for (int i = 0; i < c.n; i++)
+        free(c.name[i]);
 }
 
 int cmdline_read(const char *prompt, const char *initial, char *buf, size_t size, bool complete,
@@ -263,7 +328,7 @@ int cmdline_read(const char *prompt, const char *initial, char *buf, size_t size
             break;
         case KEY_TAB:
             if (complete)
-                complete_command(&e, prompt);
+                complete_word(&e, prompt);
             break;
         default:
             if (k >= 0x20 && k < 0x110000 && k != 0x7F) {

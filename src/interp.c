@@ -36,7 +36,7 @@ struct frame {
     struct frame *up;
 };
 
-const struct command *command_find(const char *name)
+const struct command *command_lookup(const char *name)
 {
     const struct command *c;
     for_each_table_entry(c, commands)
@@ -52,6 +52,16 @@ int shell_error(int rc, const char *fmt, ...)
     vsnprintf(shell.errmsg, sizeof(shell.errmsg), fmt, ap);
     va_end(ap);
     return rc;
+}
+
+int shell_fail(int rc, const char *cmd, const char *what)
+{
+    char inner[sizeof(shell.errmsg)];
+    if (shell.errmsg[0]) {
+        strlcpy8(inner, shell.errmsg, sizeof(inner));
+        return shell_error(rc, "%s: %s", cmd, inner);
+    }
+    return shell_error(rc, "%s: %s: %s", cmd, what, err_str(rc));
 }
 
 static void print_where(void)
@@ -375,7 +385,7 @@ int shell_exec_argv(int argc, char **argv, char **rawv)
         goto done;
     }
     shell.nest++;
-    cmd = command_find(argv[0]);
+    cmd = command_lookup(argv[0]);
     if (cmd)
         rc = exec_command(cmd, argc, argv, rawv);
     else

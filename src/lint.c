@@ -45,7 +45,7 @@ static void check_words(struct lint *l, int argc, char **argv)
     int first, i;
     if (argc == 0 || dynamic(argv[0]) || strcmp8(argv[0], "{") == 0)
         return;
-    c = command_find(argv[0]);
+    c = command_lookup(argv[0]);
     if (!c) {
         /* a path may name a batch file, which only exists at boot time */
         if (!strchr8(argv[0], '/') && argv[0][0] != '(')

@@ -51,7 +51,7 @@ TABLE_DECLARE(const struct command, commands);
         .name = #id, .exec = fn, .usage = usage_, .help = help_, .opts = opts_ }
 
 /* The command named name, or NULL. */
-const struct command *command_find(const char *name);
+const struct command *command_lookup(const char *name);
 
 /*
  * Parse leading options of args against opts (see opt.c for the syntax).
@@ -175,6 +175,11 @@ extern uint64_t shell_menu_us;
  * `return shell_error(-ENOENT, "no such file: %s", path);`.
  */
 int shell_error(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A command's failure: "CMD: MESSAGE" when a lower layer set a message
+ * (it names the device or file), else "CMD: WHAT: <err_str(rc)>". Returns rc.
+ */
+int shell_fail(int rc, const char *cmd, const char *what);
 /* Print a warning with file and line, without failing. */
 void shell_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void shell_set_retstr(const char *s);

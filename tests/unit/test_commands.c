@@ -15,7 +15,7 @@ TEST(every_command_has_usage_and_help)
             printf("    bad usage for %s: %s\n", c->name, c->usage ? c->usage : "(none)");
         ok(c->usage && strncmp(c->usage, c->name, len) == 0);
         ok(c->help && strlen(c->help) > 10);
-        ok(command_find(c->name) == c);
+        ok(command_lookup(c->name) == c);
     }
     /* the foundation's list, so a lost file shows up here */
     static const char *const wanted[] = {
@@ -26,9 +26,9 @@ TEST(every_command_has_usage_and_help)
         "lock", "md5crypt", "boot",
     };
     for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
-        if (!command_find(wanted[i]))
+        if (!command_lookup(wanted[i]))
             printf("    missing command %s\n", wanted[i]);
-        ok(command_find(wanted[i]) != NULL);
+        ok(command_lookup(wanted[i]) != NULL);
     }
     ok(n >= sizeof(wanted) / sizeof(wanted[0]));
 }
