@@ -224,7 +224,11 @@ int fs_resolve(const char *path, char *out, size_t size)
         dev[n] = 0;
         root_path = rc2 && rc2[1] ? rc2 + 1 : "/";
     }
-    strlcpy8(abs, rest[0] == '/' ? "/" : root_path, sizeof(abs));
+    /*
+     * grub4dos: with the root at (hd0,0)/dir, both "/x" and "x" mean
+     * (hd0,0)/dir/x; "()/x" or "(hd0,0)/x" reach the volume's own root.
+     */
+    strlcpy8(abs, root_path, sizeof(abs));
     if (abs[0] != '/')
         strlcpy8(abs, "/", sizeof(abs));
     rc = join(abs, sizeof(abs), rest);

@@ -39,3 +39,15 @@ TEST(fs_resolve_too_long)
     path[sizeof(path) - 1] = 0;
     ok_str(resolve(path), "error -36");
 }
+
+/* grub4dos: a root with a directory makes "/x" relative to it; "()/x" is the volume's root. */
+TEST(fs_resolve_root_with_directory)
+{
+    strlcpy8(shell.root, "(hd0,1)/boot", sizeof(shell.root));
+    ok_str(resolve("/x"), "(hd0,1)/boot/x");
+    ok_str(resolve("x/../y"), "(hd0,1)/boot/y");
+    ok_str(resolve("()/x"), "(hd0,1)/x");
+    ok_str(resolve("(hd0,1)/x"), "(hd0,1)/x");
+    ok_str(resolve("/.."), "(hd0,1)/");
+    strlcpy8(shell.root, "(bd)", sizeof(shell.root));
+}
