@@ -22,11 +22,13 @@ static int blocklist_exec(struct cmd_args *a)
         return shell_fail(rc, "blocklist", path);
     rc = fs_extents(f, &ext, &n);
     if (rc) {
-        fs_close(f);
         if (rc == -ENOTSUP)
-            return shell_error(rc, "blocklist: %s: its filesystem (%s) does not say where files lie",
-                               path, f->vol ? fs_volume_type(f->vol) : "none");
-        return shell_fail(rc, "blocklist", path);
+            shell_error(rc, "blocklist: %s: its filesystem (%s) does not say where files lie",
+                        path, f->vol ? fs_volume_type(f->vol) : "none");
+        else
+            shell_fail(rc, "blocklist", path);
+        fs_close(f);
+        return rc;
     }
     out = malloc(n * 48 + 64);
     if (!out) {
