@@ -40,6 +40,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     uint8_t *d = dst;
+    uint64_t w = 0x0101010101010101ULL * (uint8_t)c;
+    /* word stores once aligned: calloc and buffer clearing are big cases */
+    while (n && ((uintptr_t)d & 7)) {
+        *d++ = (uint8_t)c;
+        n--;
+    }
+    for (; n >= 8; n -= 8, d += 8)
+        *(uint64_t *)(void *)d = w;
     while (n--)
         *d++ = (uint8_t)c;
     return dst;
