@@ -49,7 +49,7 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
 .PHONY: all efi host deps run test test-unit test-clang test-fuzz test-qemu \
-        clean esp fuzz
+        clean esp fuzz bench
 all: efi host
 
 efi: $(BUILD)/BOOTX64.EFI
@@ -110,7 +110,7 @@ fuzz: $(FUZZ_BINS)
 
 # ---- set-up ----
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
-    libclang-rt-14-dev
+    libclang-rt-14-dev fdisk gdisk xorriso
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -157,6 +157,11 @@ test-qemu: $(BUILD)/BOOTX64.EFI
 
 test-fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+# FAT32 file reads against raw BlockIo reads in QEMU (TCG): prints MiB/s and
+# their ratio, asserts nothing (not part of `make test`).
+bench: $(BUILD)/BOOTX64.EFI
+	tests/bench/run $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -85,6 +85,13 @@ static const char *builtin(const char *name)
                  (unsigned)(shell_menu_us % 1000));
         return buf;
     }
+    if (strcmp8(name, "@uptime_ms") == 0) {
+        /* mapboot's own: time since entry, so scripts can time what they run */
+        uint64_t us = plat_uptime_us();
+        snprintf(buf, sizeof(buf), "%llu.%03u", (unsigned long long)(us / 1000),
+                 (unsigned)(us % 1000));
+        return buf;
+    }
     return NULL;
 }
 
