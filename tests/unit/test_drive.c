@@ -257,3 +257,40 @@ TEST(root_and_find_without_filesystems)
     ok_str(run_script("rootnoverify (hd)"), "Error: rootnoverify: (hd) cannot be a root device\n");
     no_disks();
 }
+
+TEST(tab_completes_devices_and_paths)
+{
+    static const int keys1[] = { 'l', 's', ' ', '(', 'h', KEY_TAB, KEY_TAB, '1', ')',
+                                 KEY_ENTER, KEY_ESC };
+    const char *out;
+    three_disks();
+    test_reset();
+    shell.menu_active = true; /* so that Esc leaves the command line */
+    /* two hard disks: Tab completes what they share, a second Tab lists them */
+    out = run_script_keys("commandline", keys1, ARRAY_SIZE(keys1));
+    ok(strstr(out, "(hd0) (hd1)") != NULL);
+    ok(strstr(out, "ls (hd1)\n") != NULL);
+    {
+        static const int keys2[] = { 'l', 's', ' ', '(', 'c', KEY_TAB, KEY_ENTER, KEY_ESC };
+        out = run_script_keys("commandline", keys2, ARRAY_SIZE(keys2));
+        ok(strstr(out, "ls (cd0)") != NULL);
+    }
+    {
+        static const char *const files[] = { "efi/grub/menu.lst", "x", NULL };
+        static const int keys3[] = { 'l', 's', ' ', '/', 'E', 'f', KEY_TAB, 'g', KEY_TAB,
+                                     KEY_ENTER, KEY_ESC };
+        test_bootdir(files);
+        out = run_script_keys("commandline", keys3, ARRAY_SIZE(keys3));
+        ok(strstr(out, "ls /Efi/grub/\nmenu.lst") != NULL);
+    }
+    shell.menu_active = false;
+    test_bootdir(NULL);
+    no_disks();
+}
+
+TEST(uptime_variable_has_milliseconds)
+{
+    const char *v = var_get("@uptime_ms");
+    ok(v != NULL);
+    ok(v && strchr(v, '.') && strlen(strchr(v, '.')) == 4);
+}
