@@ -62,7 +62,7 @@ static int list_devices(void)
 
 static void put_name(const char *name, bool dir)
 {
-    char out[600];
+    char out[2 * sizeof(((struct fs_dirent *)0)->name) + 4];
     size_t k = 0;
     for (const char *c = name; *c && k + 4 < sizeof(out); c++) {
         if (*c == ' ' || *c == '\\')

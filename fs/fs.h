@@ -31,7 +31,7 @@ struct fs_file {
 };
 
 struct fs_dirent {
-    char name[256];
+    char name[768];           /* UTF-8: 255 UTF-16 units of a long name may need 765 bytes */
     uint64_t size;
     bool is_dir;
 };

@@ -173,7 +173,7 @@ TEST(iso9660_listing_joins_extents)
     attach(PLAT_DISK_HD, 512);
     ok(fs_open("(hd0)/", &d) == 0);
     while (fs_readdir(d, &ent) == 1) {
-        char one[300];
+        char one[sizeof(ent.name) + 32];
         snprintf(one, sizeof(one), "%s=%llu ", ent.name, (unsigned long long)ent.size);
         strcat(names, one);
     }

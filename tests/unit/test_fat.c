@@ -1,0 +1,198 @@
+/*
+ * The FAT driver (fs/fat.c) through the fs API, on images made by mkfs.fat
+ * and mtools at test time: label and UUID, a fragmented file's extents
+ * (checked by reading them raw), reads at any offset in any order, the type
+ * names, and a disk that is not FAT. tests/drives/fat.sh covers the trees,
+ * the names and the corrupt images through the shell.
+ */
+#include "test.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../../disk/drive.h"
+#include "../../fs/fs.h"
+#include "../../src/platform.h"
+
+#define FRAG_SIZE 30000
+
+static char dir[64];
+static uint8_t zeros[64 * 512];
+
+static uint8_t pattern(size_t i)
+{
+    return (uint8_t)(i * 31 + (i >> 8) + 7);
+}
+
+/* Write n pattern bytes to dir/name. */
+static int write_pattern(const char *name, size_t n)
+{
+    char path[128];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        fputc(pattern(i), f);
+    return fclose(f);
+}
+
+/* Run a shell command made from fmt; returns system()'s status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+/*
+ * (hd0): FAT16 with a label and serial, frag.bin split around spacer.bin;
+ * (hd1): FAT12 without a label; (hd2): zeros. Returns false if the tools fail.
+ */
+static bool setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/mapboot-test-fat-%d", (int)getpid());
+    if (sh("rm -rf %s && mkdir -p %s", dir, dir) || write_pattern("frag.bin", 4000) ||
+        write_pattern("spacer.bin", 4000))
+        return false;
+    /* rewriting frag.bin bigger frees its clusters; first fit puts it around spacer.bin */
+    if (sh("cd %s && export MTOOLS_SKIP_CHECK=1 && "
+           "mkfs.fat -C -F 16 -s 1 -i 1234ABCD -n 'UNIT LBL' a.img 8192 >/dev/null && "
+           "mcopy -i a.img frag.bin spacer.bin ::/ && "
+           "mkfs.fat -C -F 12 b.img 1024 >/dev/null", dir))
+        return false;
+    if (write_pattern("frag.bin", FRAG_SIZE) ||
+        sh("cd %s && MTOOLS_SKIP_CHECK=1 mcopy -o -i a.img frag.bin ::/", dir))
+        return false;
+    char a[96], b[96];
+    host_clear_disks();
+    drive_reset();
+    snprintf(a, sizeof(a), "%s/a.img", dir);
+    snprintf(b, sizeof(b), "%s/b.img", dir);
+    return host_add_disk(a, PLAT_DISK_HD, 0) == 0 && host_add_disk(b, PLAT_DISK_HD, 0) == 0 &&
+           host_add_mem_disk(zeros, sizeof(zeros), PLAT_DISK_HD, 512) == 0;
+}
+
+static void teardown(void)
+{
+    host_clear_disks();
+    drive_reset();
+    sh("rm -rf %s", dir);
+}
+
+static struct fs_volume *volume(const char *dev)
+{
+    struct fs_volume *vol;
+    return fs_volume_get(dev, &vol) == 0 ? vol : NULL;
+}
+
+TEST(fat_label_uuid_type)
+{
+    struct fs_volume *vol;
+    char buf[64];
+    ok(setup());
+    vol = volume("(hd0)");
+    ok(vol != NULL);
+    if (vol) {
+        ok_str(fs_volume_type(vol), "fat16");
+        ok(fs_volume_label(vol, buf, sizeof(buf)) == 0);
+        ok_str(buf, "UNIT LBL");
+        ok(fs_volume_uuid(vol, buf, sizeof(buf)) == 0);
+        ok_str(buf, "1234-ABCD");
+    }
+    vol = volume("(hd1)");
+    ok(vol != NULL);
+    if (vol) {
+        ok_str(fs_volume_type(vol), "fat12");
+        ok(fs_volume_label(vol, buf, sizeof(buf)) == -ENOENT); /* "NO NAME" */
+    }
+    ok(volume("(hd2)") == NULL); /* zeros are not FAT */
+    teardown();
+}
+
+TEST(fat_fragmented_extents)
+{
+    struct fs_file *f = NULL;
+    struct fs_extent *ext = NULL;
+    size_t n = 0;
+    struct drive *d;
+    ok(setup());
+    ok(dev_find("(hd0)", &d) == 0);
+    ok(fs_open("(hd0)/FRAG.BIN", &f) == 0);
+    if (!f)
+        goto out;
+    ok(fs_size(f) == FRAG_SIZE);
+    ok(fs_extents(f, &ext, &n) == 0);
+    ok(n >= 2); /* around spacer.bin */
+    uint64_t at = 0;
+    bool same = true;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t *buf = malloc(ext[i].len);
+        ok(ext[i].file_off == at);
+        ok(buf && drive_read_bytes(d, ext[i].disk_off, buf, ext[i].len) == 0);
+        for (size_t k = 0; buf && k < ext[i].len; k++)
+            same &= buf[k] == pattern(at + k);
+        free(buf);
+        at += ext[i].len;
+    }
+    ok(at == FRAG_SIZE);
+    ok(same);
+    mb_free(ext);
+    fs_close(f);
+out:
+    teardown();
+}
+
+TEST(fat_reads_at_any_offset)
+{
+    struct fs_file *f = NULL;
+    uint8_t buf[777];
+    bool same = true;
+    size_t got;
+    ok(setup());
+    ok(fs_open("(hd0)/frag.bin", &f) == 0);
+    if (!f)
+        goto out;
+    /* backwards in odd pieces, across the run boundaries */
+    for (uint64_t off = FRAG_SIZE; off > 0;) {
+        uint64_t at = off > sizeof(buf) ? off - sizeof(buf) : 0;
+        ok(fs_read(f, at, buf, (size_t)(off - at), &got) == 0 && got == off - at);
+        for (size_t k = 0; k < got; k++)
+            same &= buf[k] == pattern(at + k);
+        off = at;
+    }
+    ok(same);
+    ok(fs_read(f, FRAG_SIZE - 5, buf, sizeof(buf), &got) == 0 && got == 5); /* clipped at the end */
+    ok(fs_read(f, FRAG_SIZE + 5, buf, sizeof(buf), &got) == 0 && got == 0);
+    fs_close(f);
+out:
+    teardown();
+}
+
+TEST(fat_readdir_and_case)
+{
+    struct fs_file *d = NULL, *f = NULL;
+    struct fs_dirent ent;
+    int names = 0;
+    ok(setup());
+    ok(fs_open("(hd0)/", &d) == 0);
+    while (d && fs_readdir(d, &ent) == 1) {
+        /* the volume label entry is not a file; 8.3 names keep NT's lowercase flags */
+        ok(strcmp(ent.name, "UNIT LBL") != 0);
+        if (strcmp(ent.name, "frag.bin") == 0 || strcmp(ent.name, "spacer.bin") == 0)
+            names++;
+        ok(!ent.is_dir);
+    }
+    ok(names == 2);
+    fs_close(d);
+    ok(fs_open("(hd0)/Spacer.Bin", &f) == 0 && f && !fs_is_dir(f) && fs_size(f) == 4000);
+    fs_close(f);
+    ok(fs_open("(hd0)/spacer.bin/x", &f) == -ENOTDIR);
+    ok(fs_open("(hd0)/nothere", &f) == -ENOENT);
+    teardown();
+}
