@@ -110,15 +110,17 @@ static const char *what(const struct fat_file *ff) { return ff->is_dir ? "direct
 
 /* ---- the FAT ---- */
 
-/* The FAT entry of cluster c (which the caller has range-checked). */
-static int fat_get(struct fs_volume *vol, uint32_t c, uint32_t *next)
+/*
+ * The cached window holding the FAT entry of cluster c (which the caller has
+ * range-checked), and the entry's offset in it.
+ */
+static int fat_window(struct fs_volume *vol, uint32_t c, struct fat_window **wp, size_t *posp)
 {
     struct fat_vol *fv = vol->priv;
     uint64_t off = fv->bits == 12 ? (uint64_t)c + c / 2 : (uint64_t)c * (uint32_t)(fv->bits / 8);
     uint64_t index = off / FAT_WINDOW;
     size_t pos = (size_t)(off % FAT_WINDOW);
     struct fat_window *w = NULL;
-    const uint8_t *p;
     for (int i = 0; i < FAT_WINDOWS; i++)
         if (fv->win[i].len && fv->win[i].index == index)
             w = &fv->win[i];
@@ -139,6 +141,21 @@ static int fat_get(struct fs_volume *vol, uint32_t c, uint32_t *next)
     /* mount keeps max_cluster inside the FAT, and FAT12's fits one window */
     if (pos + (fv->bits == 12 ? 2u : (unsigned)fv->bits / 8) > w->len)
         return shell_error(-EBADIMG, "%s: FAT entry %u is outside the FAT", vol->dev, c);
+    *wp = w;
+    *posp = pos;
+    return 0;
+}
+
+/* The FAT entry of cluster c (which the caller has range-checked). */
+static int fat_get(struct fs_volume *vol, uint32_t c, uint32_t *next)
+{
+    struct fat_vol *fv = vol->priv;
+    struct fat_window *w;
+    size_t pos;
+    const uint8_t *p;
+    int rc = fat_window(vol, c, &w, &pos);
+    if (rc)
+        return rc;
     p = w->buf + pos;
     if (fv->bits == 12)
         *next = c & 1 ? le16(p) >> 4 : le16(p) & 0xFFF;
@@ -191,6 +208,47 @@ static int chain_add(struct fs_volume *vol, struct fat_file *ff, uint32_t c)
     return 0;
 }
 
+/*
+ * The common case, fast: FAT16/32 entries that just say "the next cluster"
+ * extend the last run straight from the cached window, without the per-
+ * cluster checks of chain_add. An ascending walk cannot loop, and file_map's
+ * overlap check still sees every cluster, so nothing is lost; on a 256 MiB
+ * file of 4 KiB clusters this is most of the cost of opening it.
+ */
+static int chain_extend(struct fs_volume *vol, struct fat_file *ff, uint64_t want)
+{
+    struct fat_vol *fv = vol->priv;
+    struct fs_extent *last = &ff->runs[ff->nruns - 1];
+    uint32_t c = ff->cur, n = 0, width = (uint32_t)fv->bits / 8;
+    uint64_t room;
+    struct fat_window *w;
+    size_t pos;
+    int rc;
+    if (fv->bits == 12 || ff->mapped >= want || last->disk_off + last->len > fv->dev_bytes)
+        return 0;
+    room = (want - ff->mapped + fv->cluster - 1) / fv->cluster;
+    /* clusters that still fit on the device after the run's end */
+    room = MIN(room, (fv->dev_bytes - last->disk_off - last->len) / fv->cluster);
+    rc = fat_window(vol, c, &w, &pos);
+    if (rc)
+        return rc;
+    while (n < room && c + n < fv->max_cluster && pos + width <= w->len) {
+        const uint8_t *p = w->buf + pos;
+        uint32_t next = width == 2 ? le16(p) : le32(p) & 0x0FFFFFFF;
+        if (next != c + n + 1)
+            break;
+        n++;
+        pos += width;
+    }
+    if (!n)
+        return 0;
+    last->len += (uint64_t)n * fv->cluster;
+    ff->mapped += (uint64_t)n * fv->cluster;
+    ff->steps += n;
+    ff->cur = c + n;
+    return 0;
+}
+
 /* Walk ff's chain until its runs cover want bytes, the chain ends or its limit is reached. */
 static int chain_map(struct fs_volume *vol, struct fat_file *ff, uint64_t want)
 {
@@ -220,6 +278,9 @@ static int chain_map(struct fs_volume *vol, struct fat_file *ff, uint64_t want)
             break;
         }
         rc = chain_add(vol, ff, c);
+        if (rc)
+            return rc;
+        rc = chain_extend(vol, ff, want);
         if (rc)
             return rc;
     }
