@@ -381,23 +381,31 @@ static int check_range(struct drive *d, uint64_t lba, uint64_t count)
     return 0;
 }
 
-int drive_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
+/*
+ * Both directions: range-check, walk up to the whole drive, and pass the
+ * request to the backing in chunks of at most DRIVE_CHUNK bytes.
+ */
+static int transfer(struct drive *d, uint64_t lba, uint64_t count, void *buf, bool write)
 {
     uint64_t per;
     int rc = check_range(d, lba, count);
     if (rc)
         return rc;
+    if (write && (d->flags & DRIVE_READ_ONLY))
+        return shell_error(-EROFS, "%s is read-only", d->name);
     while (d->parent) {
         lba += d->start;
         d = d->parent;
     }
+    if (write && ((d->flags & DRIVE_READ_ONLY) || !d->ops->write))
+        return shell_error(-EROFS, "%s is read-only", d->name);
     per = DRIVE_CHUNK / d->block_size;
     while (count) {
         uint64_t n = MIN(count, per);
-        rc = d->ops->read(d, lba, n, buf);
+        rc = write ? d->ops->write(d, lba, n, buf) : d->ops->read(d, lba, n, buf);
         if (rc)
-            return shell_error(rc, "%s: read error at block %llu: %s", d->name,
-                               (unsigned long long)lba, err_str(rc));
+            return shell_error(rc, "%s: %s error at block %llu: %s", d->name,
+                               write ? "write" : "read", (unsigned long long)lba, err_str(rc));
         lba += n;
         count -= n;
         buf = (uint8_t *)buf + n * d->block_size;
@@ -405,32 +413,15 @@ int drive_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
     return 0;
 }
 
+int drive_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
+{
+    return transfer(d, lba, count, buf, false);
+}
+
 int drive_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf)
 {
-    uint64_t per;
-    int rc = check_range(d, lba, count);
-    if (rc)
-        return rc;
-    if (d->flags & DRIVE_READ_ONLY)
-        return shell_error(-EROFS, "%s is read-only", d->name);
-    while (d->parent) {
-        lba += d->start;
-        d = d->parent;
-    }
-    if ((d->flags & DRIVE_READ_ONLY) || !d->ops->write)
-        return shell_error(-EROFS, "%s is read-only", d->name);
-    per = DRIVE_CHUNK / d->block_size;
-    while (count) {
-        uint64_t n = MIN(count, per);
-        rc = d->ops->write(d, lba, n, buf);
-        if (rc)
-            return shell_error(rc, "%s: write error at block %llu: %s", d->name,
-                               (unsigned long long)lba, err_str(rc));
-        lba += n;
-        count -= n;
-        buf = (const uint8_t *)buf + n * d->block_size;
-    }
-    return 0;
+    /* transfer only reads from buf when writing */
+    return transfer(d, lba, count, (void *)buf, true);
 }
 
 /*

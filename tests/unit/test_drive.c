@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../../disk/drive.h"
 #include "../../fs/fs.h"
@@ -293,4 +294,28 @@ TEST(uptime_variable_has_milliseconds)
     const char *v = var_get("@uptime_ms");
     ok(v != NULL);
     ok(v && strchr(v, '.') && strlen(strchr(v, '.')) == 4);
+}
+
+TEST(drive_write_goes_through_and_respects_read_only)
+{
+    char path[] = "/tmp/mapboot-drive-XXXXXX";
+    int fd = mkstemp(path);
+    uint8_t buf[1024], back[1024];
+    struct drive *d;
+    ok(fd >= 0);
+    ok(ftruncate(fd, 8 * 512) == 0);
+    close(fd);
+    host_clear_disks();
+    drive_reset();
+    ok(host_add_disk(path, PLAT_DISK_HD, 512) == 0);
+    ok(dev_find("(hd0)", &d) == 0);
+    memset(buf, 0x5A, sizeof(buf));
+    ok(drive_write(d, 6, 2, buf) == 0);
+    ok(drive_read(d, 6, 2, back) == 0 && memcmp(buf, back, sizeof(buf)) == 0);
+    ok(drive_write(d, 7, 2, buf) == -ENXIO);
+    d->flags |= DRIVE_READ_ONLY;
+    ok(drive_write(d, 0, 1, buf) == -EROFS);
+    ok(strstr(shell.errmsg, "(hd0) is read-only") != NULL);
+    no_disks();
+    unlink(path);
 }
