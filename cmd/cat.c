@@ -106,7 +106,7 @@ static int cat_exec(struct cmd_args *a)
         return -ENOMEM;
     }
     end = fs_size(f);
-    if (length != ~0ULL && skip + length < end)
+    if (skip < end && length < end - skip)
         end = skip + length;
     if (a->opt[O_LOCATE].set) {
         ret = locate(f, skip, end, a->opt[O_LOCATE].value, buf, &rc);

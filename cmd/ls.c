@@ -55,7 +55,9 @@ static int list_devices(void)
         for (struct drive *p = drive_partitions(d); p; p = p->next_part)
             ls_device_line(p, 1);
     }
-    if (drive_boot())
+    if (drive_boot() && drive_boot()->kind == DRIVE_BD)
+        ls_device_line(drive_boot(), 0); /* inside a drive, but no partition of it */
+    else if (drive_boot())
         con_printf("(bd) is %s\n", drive_boot()->name);
     return n ? n : shell_error(-ENODEV, "ls: no devices");
 }

@@ -94,6 +94,10 @@ int drive_add(struct drive *d)
     d->part = -1;
     if (!d->block_size)
         d->block_size = 512;
+    /* the chunked I/O needs at least one block per chunk */
+    if (d->block_size < 512 || d->block_size > DRIVE_CHUNK ||
+        (d->block_size & (d->block_size - 1)))
+        return -EINVAL;
     set_name(d);
     insert(d);
     return 0;
@@ -152,7 +156,7 @@ void drive_init(void)
                    (disks[i].removable ? DRIVE_REMOVABLE : 0);
         d->ops = &fw_ops;
         d->plat = disks[i].handle;
-        if (!d->block_size || (d->block_size & (d->block_size - 1)) || drive_add(d) != 0)
+        if (drive_add(d) != 0)
             free(d);
     }
 }
@@ -323,18 +327,24 @@ int drive_add_partition(struct drive *d, int number, uint64_t start, uint64_t bl
 struct drive *drive_partitions(struct drive *d)
 {
     const struct partmap *pm;
+    char errmsg[sizeof(shell.errmsg)];
     if (d->parent || d->parts_scanned)
         return d->parts;
     d->parts_scanned = true;
-    if (d->kind == DRIVE_CD || d->kind == DRIVE_MD)
-        return NULL;
+    strlcpy8(errmsg, shell.errmsg, sizeof(errmsg));
+    if (d->kind != DRIVE_HD && d->kind != DRIVE_FD)
+        return NULL; /* grub4dos reads no partitions on CDs; (rd) and (md) have none */
     for_each_table_entry(pm, partmaps) {
         int rc = pm->scan(d);
         if (rc == -ENODEV)
             continue;
         if (rc) {
             struct drive *p = d->parts;
-            shell_warn("%s", shell.errmsg[0] ? shell.errmsg : err_str(rc));
+            d->parts_rc = rc;
+            snprintf(d->parts_err, sizeof(d->parts_err), "%s",
+                     shell.errmsg[0] ? shell.errmsg : err_str(rc));
+            shell_warn("%s", d->parts_err);
+            /* said once; it is not the error of the command that asked (restored below) */
             while (p) {
                 struct drive *next = p->next_part;
                 free_drive(p);
@@ -344,6 +354,7 @@ struct drive *drive_partitions(struct drive *d)
         }
         break;
     }
+    strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));
     return d->parts;
 }
 
@@ -368,6 +379,9 @@ int drive_partition(struct drive *d, int n, struct drive **out)
             return 0;
         }
     }
+    if (d->parts_rc)
+        return shell_error(d->parts_rc, "no such partition: (%s%d,%d) (%s)", kind_prefix[d->kind],
+                           d->number - kind_base[d->kind], n, d->parts_err);
     return shell_error(-ENODEV, "no such partition: (%s%d,%d)", kind_prefix[d->kind],
                        d->number - kind_base[d->kind], n);
 }

@@ -83,9 +83,11 @@ struct drive {
     const struct drive_ops *ops;
     void *priv;
     void *plat;             /* the firmware handle for DRIVE_FIRMWARE drives */
+    /* why the partition table could not be read, for every later lookup */
+    int parts_rc;
+    char parts_err[160];
     /* the mounted filesystem, found once (fs/fs.c) */
     struct fs_volume *vol;
-    bool vol_probed;
     struct drive *next;     /* the table, whole drives only */
 };
 

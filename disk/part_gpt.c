@@ -42,15 +42,6 @@ struct gpt_table {
     uint8_t *entries;
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-    return le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 /* Block 0 carries the MBR signature and at least one 0xEE (GPT protective) entry. */
 static bool protective_mbr(const uint8_t *b)

@@ -44,10 +44,6 @@ struct walk {
     int ebrs;             /* EBRs read so far, over every extended partition */
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static bool has_signature(const uint8_t *b)
 {

@@ -324,13 +324,13 @@ int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks)
         *blocks = node_u64(best_node, 16);
     } else if (DevicePathSubType(best_node) == MEDIA_CDROM_DP &&
                node_len(best_node) >= CD_NODE_LEN) {
-        /* El Torito counts in 2048-byte sectors whatever the disk's block size */
-        uint64_t cd_start = node_u64(best_node, 8), cd_size = node_u64(best_node, 16);
-        uint32_t bs = best->block_size;
-        if (cd_start > UINT64_MAX / 2048 || cd_size > UINT64_MAX / 2048)
-            return -ENODEV;
-        *start = cd_start * 2048 / bs;
-        *blocks = (cd_size * 2048 + bs - 1) / bs;
+        /*
+         * The UEFI spec and EDK2's partition driver give the El Torito image's
+         * start and size in the medium's own blocks (EDK2 scales the
+         * catalog's 2048-byte sectors by 2048 / BlockSize).
+         */
+        *start = node_u64(best_node, 8);
+        *blocks = node_u64(best_node, 16);
     } else {
         return -ENODEV;
     }

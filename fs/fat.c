@@ -102,8 +102,6 @@ struct dir_iter {
     uint8_t buf[FAT_DIR_CHUNK];
 };
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
 static bool pow2(uint32_t x) { return x && !(x & (x - 1)); }
 
 static const char *what(const struct fat_file *ff) { return ff->is_dir ? "directory" : "file"; }
@@ -565,17 +563,6 @@ static bool name_eq(const char *a, const char *b)
 }
 
 /* Copy a name into size bytes, cut at a character boundary when it is too long. */
-static void name_copy(char *dst, size_t size, const char *src)
-{
-    size_t n = strlen8(src);
-    if (n >= size) {
-        n = size - 1;
-        while (n && ((unsigned char)src[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(dst, src, n);
-    dst[n] = 0;
-}
 
 /* ---- directories ---- */
 
@@ -911,7 +898,7 @@ static int fat_readdir(struct fs_file *dir, struct fs_dirent *ent)
     rc = dir_next(dir->vol, ff->it, &e);
     if (rc != 1)
         return rc;
-    name_copy(ent->name, sizeof(ent->name), e.name);
+    utf8_copy(ent->name, sizeof(ent->name), e.name);
     ent->is_dir = (e.attr & ATTR_DIR) != 0;
     ent->size = ent->is_dir ? 0 : e.size;
     return 1;
@@ -948,7 +935,7 @@ static int fat_label(struct fs_volume *vol, char *buf, size_t size)
         oem_append(name, 0, raw, 11, false);
         rc = !name[0] || strcmp8(name, "NO NAME") == 0 ? -ENOENT : 0;
         if (rc == 0)
-            name_copy(buf, size, name);
+            utf8_copy(buf, size, name);
     }
     free(it);
     file_free(root);

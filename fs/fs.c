@@ -14,14 +14,19 @@ static bool host_boot_probed;
 static int mount(struct fs_volume *vol)
 {
     const struct fs_ops *ops;
+    char errmsg[sizeof(shell.errmsg)];
+    /* a driver that declines, or mounts after a hiccup, leaves no message behind */
+    strlcpy8(errmsg, shell.errmsg, sizeof(errmsg));
     for_each_table_entry(ops, filesystems) {
         int rc = ops->mount(vol);
         if (rc == 0) {
             vol->ops = ops;
+            strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));
             return 0;
         }
         if (rc != -ENODEV)
             return rc; /* claimed but corrupt: the driver said why */
+        strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));
     }
     return shell_error(-ENODEV, "%s: no filesystem found", vol->dev);
 }
@@ -37,7 +42,8 @@ int fs_volume_of(struct drive *d, struct fs_volume **out)
     vol = calloc(1, sizeof(*vol));
     if (!vol)
         return -ENOMEM;
-    vol->dev = d->name;
+    strlcpy8(vol->name, d->name, sizeof(vol->name));
+    vol->dev = vol->name;
     vol->drive = d;
     vol->boot = d == drive_boot();
     rc = mount(vol);
@@ -71,10 +77,28 @@ void fs_volume_forget(struct drive *d)
         volume_free(vol);
 }
 
+/* The device part of the root, "(hd0,1)" of "(hd0,1)/boot". */
+static void root_device(char *dev, size_t size)
+{
+    const char *close = strchr8(shell.root, ')');
+    size_t n = close ? (size_t)(close - shell.root) + 1 : 0;
+    if (n >= size)
+        n = 0;
+    memcpy(dev, shell.root, n);
+    dev[n] = 0;
+}
+
 int fs_volume_get(const char *dev, struct fs_volume **out)
 {
+    char root[64];
     struct drive *d;
     int rc;
+    if (strcmp8(dev, "()") == 0) {
+        root_device(root, sizeof(root));
+        if (!root[0] || strcmp8(root, "()") == 0)
+            return shell_error(-ENODEV, "the root '%s' names no device", shell.root);
+        dev = root;
+    }
     if (strcasecmp8(dev, "(bd)") == 0 && !drive_boot()) {
         if (!host_boot_probed) {
             host_boot_probed = true;
@@ -90,17 +114,6 @@ int fs_volume_get(const char *dev, struct fs_volume **out)
     if (rc)
         return rc;
     return fs_volume_of(d, out);
-}
-
-/* The device part of the root, "(hd0,1)" of "(hd0,1)/boot". */
-static void root_device(char *dev, size_t size)
-{
-    const char *close = strchr8(shell.root, ')');
-    size_t n = close ? (size_t)(close - shell.root) + 1 : 0;
-    if (n >= size)
-        n = 0;
-    memcpy(dev, shell.root, n);
-    dev[n] = 0;
 }
 
 int fs_for_each_volume(const char *kinds, bool root_first,
@@ -122,12 +135,18 @@ int fs_for_each_volume(const char *kinds, bool root_first,
     for (const char *k = kinds; *k && !stop; k++) {
         enum drive_kind kind = *k == 'h' ? DRIVE_HD : *k == 'c' ? DRIVE_CD
                                : *k == 'f' ? DRIVE_FD : DRIVE_KINDS;
+        if (strchr8(kinds, *k) != k)
+            continue; /* "hh": each kind once, at its first place */
         for (struct drive *d = drive_walk(NULL); d && !stop; d = drive_walk(d)) {
             if (d->kind != kind || fs_volume_of(d, &vol) != 0 || vol == root_vol)
                 continue;
             stop = fn(d->name, vol, ctx);
         }
     }
+    /* the boot volume, when it is no drive of the table (the host's directory, an El Torito image) */
+    if (!stop && (!drive_boot() || drive_boot()->kind == DRIVE_BD) &&
+        fs_volume_get("(bd)", &vol) == 0 && vol != root_vol)
+        stop = fn(vol->dev, vol, ctx);
     strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));
     return stop;
 }

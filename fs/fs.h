@@ -74,7 +74,8 @@ struct fs_ops {
 };
 
 struct fs_volume {
-    const char *dev;          /* the drive's name, "(hd0,1)" or "(bd)" */
+    const char *dev;          /* the drive's name, "(hd0,1)" or "(bd)" (points at name) */
+    char name[24];            /* a copy: open files may outlive the drive */
     struct drive *drive;      /* NULL only for the host's --bd directory */
     bool boot;                /* the boot volume: sfs may serve it */
     const struct fs_ops *ops; /* after a successful mount */

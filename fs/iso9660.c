@@ -107,15 +107,6 @@ struct iso_file {
     size_t nruns;
 };
 
-static uint16_t le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /*
  * Identifier bytes as UTF-8: Joliet's are UCS-2 big-endian (surrogate pairs
@@ -481,17 +472,6 @@ static int iso_read(struct fs_file *file, uint64_t off, void *buf, size_t len, s
 }
 
 /* Copy a UTF-8 name into out, cut at a character boundary when it does not fit. */
-static void copy_name(char *out, size_t size, const char *name)
-{
-    size_t n = strlen8(name);
-    if (n >= size) {
-        n = size - 1;
-        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
-            n--;
-    }
-    memcpy(out, name, n);
-    out[n] = 0;
-}
 
 static int iso_readdir(struct fs_file *dir, struct fs_dirent *ent)
 {
@@ -499,7 +479,7 @@ static int iso_readdir(struct fs_file *dir, struct fs_dirent *ent)
     int rc = dir_next_entry(f->dir);
     if (rc != 1)
         return rc;
-    copy_name(ent->name, sizeof(ent->name), f->dir->rec.name);
+    utf8_copy(ent->name, sizeof(ent->name), f->dir->rec.name);
     ent->size = f->dir->size_total;
     ent->is_dir = f->dir->is_dir;
     return 1;
@@ -619,9 +599,7 @@ static int iso_mount(struct fs_volume *vol)
             iv->block_size = bs;
             iv->root_off = off;
             iv->root_size = size;
-        } else {
-            shell.errmsg[0] = 0; /* the message is not an error here */
-        }
+        } /* else its message goes: fs.c drops a mount's messages when it succeeds */
     }
     volume_id(pvd, false, iv->label, sizeof(iv->label));
     if (iv->joliet) {

@@ -198,14 +198,29 @@ static void cand_paths(struct cands *c, const char *word)
     fs_close(d);
 }
 
+/* Insert text, with a backslash before blanks and backslashes (as ls writes names). */
+static void insert_escaped(struct editor *e, const char *s, size_t n)
+{
+    char out[2 * FS_PATH_MAX];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 2 < sizeof(out); i++) {
+        if (s[i] == ' ' || s[i] == '\\')
+            out[k++] = '\\';
+        out[k++] = s[i];
+    }
+    insert(e, out, k);
+}
+
 /* Tab: complete the word under the cursor. */
 static void complete_word(struct editor *e, const char *prompt)
 {
     struct cands c = { 0 };
     char word[FS_PATH_MAX], common[FS_PATH_MAX];
-    size_t ws = e->pos, typed, k;
+    size_t raw_at[FS_PATH_MAX]; /* buffer offset of each character of word */
+    size_t ws = e->pos, typed, k, n = 0;
     bool first;
-    while (ws > 0 && e->buf[ws - 1] != ' ')
+    /* the word starts after the last blank that no backslash escapes */
+    while (ws > 0 && (e->buf[ws - 1] != ' ' || (ws > 1 && e->buf[ws - 2] == '\\')))
         ws--;
     first = true;
     for (size_t i = 0; i < ws; i++)
@@ -213,8 +228,13 @@ static void complete_word(struct editor *e, const char *prompt)
             first = false;
     if (e->pos - ws >= sizeof(word))
         return;
-    memcpy(word, e->buf + ws, e->pos - ws);
-    word[e->pos - ws] = 0;
+    for (size_t i = ws; i < e->pos; i++) {
+        raw_at[n] = i;
+        if (e->buf[i] == '\\' && i + 1 < e->pos)
+            i++;
+        word[n++] = e->buf[i];
+    }
+    word[n] = 0;
     if (first)
         cand_commands(&c, word);
     else if (word[0] == '(' && !strchr8(word, ')'))
@@ -232,7 +252,9 @@ static void complete_word(struct editor *e, const char *prompt)
         common[k] = 0;
     }
     if (strlen8(common) > typed) {
-        insert(e, common + typed, strlen8(common) - typed);
+        /* retype what was typed too, in the name's own case ("/efi" -> "/EFI/") */
+        erase(e, c.plen < n ? raw_at[c.plen] : e->pos, e->pos);
+        insert_escaped(e, common, strlen8(common));
         if (c.n == 1 && e->pos == e->len && common[strlen8(common) - 1] != '/' &&
             common[strlen8(common) - 1] != ')')
             insert(e, " ", 1);

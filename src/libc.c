@@ -154,6 +154,18 @@ size_t strlcpy8(char *dst, const char *src, size_t size)
     return len;
 }
 
+void utf8_copy(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen8(src);
+    if (n >= size) {
+        n = size - 1;
+        while (n && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 size_t strlcat8(char *dst, const char *src, size_t size)
 {
     size_t have = strnlen8(dst, size);

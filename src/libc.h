@@ -79,6 +79,16 @@ size_t utf8_encode(uint32_t cp, char out[4]);
 /* Number of code points (display columns, for our purposes) in s. */
 size_t utf8_width(const char *s);
 
+/* Little-endian fields of on-disk structures, at any alignment. */
+static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+/* Copy a UTF-8 string; when it does not fit, cut at a character boundary. Always terminates. */
+void utf8_copy(char *dst, size_t size, const char *src);
+
 static inline bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static inline bool is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 static inline bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
