@@ -11,12 +11,7 @@
 static int show_root(void)
 {
     struct fs_volume *vol;
-    char dev[64];
-    const char *close = strchr8(shell.root, ')');
-    size_t n = close ? (size_t)(close - shell.root) + 1 : 0;
-    memcpy(dev, shell.root, n);
-    dev[n] = 0;
-    if (n && fs_volume_get(dev, &vol) == 0)
+    if (fs_volume_get("()", &vol) == 0)
         con_printf("%s: filesystem type is %s\n", shell.root, fs_volume_type(vol));
     else
         con_printf("%s\n", shell.root);

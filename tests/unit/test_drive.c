@@ -221,6 +221,9 @@ TEST(blocklist_as_file)
     ok_str(run_script("cat (hd0)+1,70+1"),
            "Error: cat: (hd0): sectors 70+1 are past its end\n");
     ok_str(run_script("cat (hd5)+1"), "Error: cat: no such drive: (hd5)\n");
+    /* a length that would wrap past the end means "to the end" */
+    ok_str(run_script("cat --hex --skip=510 --length=18446744073709551614 (hd0)+1"),
+           "000001FE: F2 F9                                             ..\n");
     ok_str(run_script("cat --hex --length=16 (hd0)+1"),
            "00000000: 00 07 0E 15 1C 23 2A 31  38 3F 46 4D 54 5B 62 69  .....#*18?FMT[bi\n");
     no_disks();
