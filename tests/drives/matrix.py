@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""The filesystem test matrix, in the manner of GRUB's grub-fs-tester.
+
+    matrix.py MAPBOOT WORKDIR
+
+One tree is generated (deep directories; long, Unicode and mixed-case names;
+a 0-byte file; a file of exactly 4 KiB; a 3 MiB random file; 2000 files in
+one directory) and written into an image of every filesystem mapboot reads,
+with the real mkfs tools. The host shell then lists every directory and cats
+every file of each image in one run, and the listings and sha256 of the
+contents are compared with the tree. Prints PASS/FAIL lines.
+"""
+import hashlib, os, random, shutil, subprocess, sys
+
+mapboot, work = sys.argv[1], sys.argv[2]
+tree = os.path.join(work, 'tree')
+env = dict(os.environ, MTOOLS_SKIP_CHECK='1')
+
+
+def make_tree():
+    rnd = random.Random(1234)
+    shutil.rmtree(tree, ignore_errors=True)
+    files = {}
+
+    def put(rel, data):
+        path = os.path.join(tree, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'wb') as f:
+            f.write(data)
+        files[rel] = data
+
+    deep = '/'.join('level%d' % i for i in range(1, 11))
+    put(deep + '/deep.txt', b'at the bottom\n')
+    # 100 characters: Joliet (with -joliet-long) stops at 103
+    put('Long Names/' + 'This file name is long, with blanks, and has one hundred'
+        ' characters that no 8.3 short name can hold.txt', b'long\n')
+    put('unicode/Grüße aus Köln.txt', 'Grüße\n'.encode())
+    put('unicode/日本語のファイル.txt', '日本語\n'.encode())
+    put('unicode/Ελληνικά.txt', b'greek\n')
+    put('Mixed/CaseFile.TXT', b'Mixed case\n')
+    put('empty.bin', b'')
+    put('one4k.bin', bytes(rnd.getrandbits(8) for _ in range(4096)))
+    put('random.bin', rnd.randbytes(3 << 20))
+    for i in range(2000):
+        put('many/file%04d.txt' % i, b'file %d\n' % i)
+    return files
+
+
+def run(cmd):
+    return subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          check=True)
+
+
+def mb_quote(path):
+    return '"' + path + '"'
+
+
+# ---- image builders: (name, function(img) -> mapboot disk arguments) ----
+def fat(bits):
+    def build(img):
+        size_mb = 48 if bits == 32 else 32
+        run(['mkfs.fat', '-C', '-F', str(bits), '-n', 'MATRIX', img, str(size_mb * 1024)])
+        entries = [os.path.join(tree, e) for e in sorted(os.listdir(tree))]
+        run(['mcopy', '-s', '-i', img] + entries + ['::/'])
+        return ['--hd', img]
+    return build
+
+
+def iso(img):
+    run(['xorriso', '-as', 'mkisofs', '-quiet', '-J', '-joliet-long', '-R', '-V', 'MATRIX',
+         '-o', img, tree])
+    return ['--cd', img]
+
+
+BUILDERS = [('fat16', fat(16)), ('fat32', fat(32)), ('iso9660', iso)]
+
+
+def check_image(name, args, files):
+    alldirs = set()
+    for p in files:
+        d = os.path.dirname(p)
+        while d:
+            alldirs.add(d)
+            d = os.path.dirname(d)
+    alldirs.add('')
+    dev = '(cd0)' if args[0] == '--cd' else '(hd0)'
+    script = ['!BAT']
+    order = []
+    for d in sorted(alldirs):
+        script.append('echo ==D /%s' % d)
+        script.append('ls %s' % mb_quote('%s/%s/' % (dev, d) if d else dev + '/'))
+        order.append(('D', d))
+    for p in sorted(files):
+        script.append('echo ==F /%s' % p)
+        script.append('cat %s' % mb_quote('%s/%s' % (dev, p)))
+        order.append(('F', p))
+    script.append('echo ==END')
+    bat = os.path.join(work, name + '.bat')
+    with open(bat, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(script) + '\n')
+    out = subprocess.run([mapboot] + args + [bat], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, timeout=600).stdout
+    pos, bad = 0, []
+    for kind, what in order:
+        marker = ('==%s /%s\n' % (kind, what)).encode()
+        if not out.startswith(marker, pos):
+            bad.append('%s %s: output out of step at byte %d: %r' % (kind, what, pos,
+                                                                 out[pos:pos + 200]))
+            break
+        pos += len(marker)
+        if kind == 'F':
+            data = out[pos:pos + len(files[what])]
+            pos += len(files[what])
+            if hashlib.sha256(data).digest() != hashlib.sha256(files[what]).digest():
+                bad.append('file %s: contents differ' % what)
+        else:
+            end = out.find(b'\n==', pos - 1)
+            line = out[pos:end].decode('utf-8', 'replace')
+            pos = end + 1
+            got = set(n.replace('\\ ', ' ').replace('\\\\', '\\')
+                      for n in line.replace('\\ ', '\0').split('  ') if n.strip())
+            got = set(n.replace('\0', ' ').strip() for n in got)
+            want = set()
+            for p in files:
+                if os.path.dirname(p) == what:
+                    want.add(os.path.basename(p))
+            for d in alldirs:
+                if d and os.path.dirname(d) == what:
+                    want.add(os.path.basename(d) + '/')
+            if got != want:
+                bad.append('dir /%s: listing differs: missing %s, extra %s' % (
+                    what, sorted(want - got)[:5], sorted(got - want)[:5]))
+    if not bad and not out.startswith(b'==END', pos):
+        bad.append('no end marker: %r' % out[pos:pos + 300])
+    if bad:
+        print('FAIL matrix_%s' % name)
+        for b in bad[:10]:
+            print('  ' + b)
+    else:
+        print('PASS matrix_%s: %d directories, %d files' % (name, len(alldirs), len(files)))
+
+
+def main():
+    files = make_tree()
+    only = os.environ.get('MATRIX_ONLY', '').split()
+    for name, build in BUILDERS:
+        if only and name not in only:
+            continue
+        img = os.path.join(work, name + '.img')
+        try:
+            args = build(img)
+        except subprocess.CalledProcessError as e:
+            print('FAIL matrix_%s: building the image failed: %s' % (name, e.stderr.decode()[-500:]))
+            continue
+        check_image(name, args, files)
+        os.unlink(img)
+
+
+main()
