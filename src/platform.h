@@ -112,6 +112,17 @@ int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
  */
 int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks);
 
+/* ---- RAM for RAM disks (map --mem) ----
+ * Reserved memory (EfiReservedMemoryType on UEFI), which the booted OS leaves
+ * alone. addr != 0: exactly there (page aligned; disk/map.c picks it for
+ * --top from plat_memmap); 0: anywhere, 2 MiB aligned when the size is at
+ * least that. Returns 0 with the pointer and the physical address, -ENOMEM,
+ * or -EBUSY when addr is not free. The host's heap has no physical
+ * addresses: it reports addr as given, over the simulated map.
+ */
+int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys);
+void plat_ram_free(void *ptr, uint64_t phys, uint64_t size);
+
 /* ---- physical memory ---- */
 enum plat_mem_type { PLAT_MEM_FREE, PLAT_MEM_RESERVED, PLAT_MEM_ACPI, PLAT_MEM_LOADER,
                      PLAT_MEM_BOOT, PLAT_MEM_RUNTIME, PLAT_MEM_MMIO, PLAT_MEM_OTHER };

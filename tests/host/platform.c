@@ -464,3 +464,22 @@ int plat_mem_read(uint64_t addr, void *buf, size_t len)
         b[i] = (uint8_t)((addr + i) ^ ((addr + i) >> 8));
     return 0;
 }
+
+/* ---- RAM disks: ordinary aligned heap memory ---- */
+int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys)
+{
+    void *p = NULL;
+    if (size == 0 || size > ((uint64_t)1 << 40) ||
+        posix_memalign(&p, size >= (2u << 20) ? (2u << 20) : 4096, (size_t)size) != 0)
+        return -ENOMEM;
+    *ptr = p;
+    *phys = addr ? addr : (uint64_t)(uintptr_t)p;
+    return 0;
+}
+
+void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
+{
+    (void)phys;
+    (void)size;
+    free(ptr);
+}

@@ -1,0 +1,136 @@
+/*
+ * map [options] SOURCE TARGET, map --status, map --unmap=DRIVES: the command
+ * line of disk/map.c. This file only parses; drive_map() does the work.
+ */
+#include "../disk/map.h"
+#include "../src/shell.h"
+
+enum { O_MEM, O_TOP, O_RO, O_FAKE, O_UNMAP, O_STATUS, O_NOHOOK, O_HOOK, O_UNHOOK, O_REHOOK,
+       O_OBSOLETE };
+static const struct opt map_opts_desc[] = {
+    [O_MEM] = { "--mem", OPT_OPTVALUE },
+    [O_TOP] = { "--top", OPT_FLAG },
+    [O_RO] = { "--read-only", OPT_FLAG },
+    [O_FAKE] = { "--fake-write", OPT_FLAG },
+    [O_UNMAP] = { "--unmap", OPT_VALUE },
+    [O_STATUS] = { "--status", OPT_FLAG },
+    [O_NOHOOK] = { "--no-hook", OPT_FLAG },
+    [O_HOOK] = { "--hook", OPT_IGNORED },
+    [O_UNHOOK] = { "--unhook", OPT_IGNORED },
+    [O_REHOOK] = { "--rehook", OPT_IGNORED },
+    /* grub4dos' BIOS-era options: accepted so old menus run, with no effect here */
+    [O_OBSOLETE] = { "--heads", OPT_IGNORED },
+    { "--sectors-per-track", OPT_IGNORED },
+    { "--floppies", OPT_IGNORED },
+    { "--harddrives", OPT_IGNORED },
+    { "--memdisk-raw", OPT_IGNORED },
+    { "--a20-keep-on", OPT_IGNORED },
+    { "--safe-mbr-hook", OPT_IGNORED },
+    { "--int13-scheme", OPT_IGNORED },
+    { "--e820cycles", OPT_IGNORED },
+    { "--disable-chs-mode", OPT_IGNORED },
+    { "--disable-lba-mode", OPT_IGNORED },
+    { "--swap-drive", OPT_IGNORED },
+    { "--in-situ", OPT_IGNORED },
+    { NULL, 0 },
+};
+
+static int status(void)
+{
+    int n = 0;
+    for (struct drive *d = drive_first(); d; d = drive_next(d)) {
+        if (!drive_is_mapped(d))
+            continue;
+        if (n++ == 0)
+            con_printf("%-7s %-5s %12s %6s %-18s %s\n", "drive", "num", "blocks", "bsize",
+                       "RAM", "flags  source");
+        con_printf("%-7s 0x%02X  %12llu %6u %-18s %s%s%s%s  %s\n", d->name, d->number & 0xFF,
+                   (unsigned long long)d->blocks, d->block_size,
+                   drive_map_ram(d) ? "" : "-", (d->flags & DRIVE_READ_ONLY) ? "ro " : "",
+                   (d->flags & DRIVE_FAKE_WRITE) ? "fake-write " : "",
+                   drive_map_ram(d) ? "mem " : "in-place ", "", drive_map_source(d));
+        if (drive_map_ram(d))
+            con_printf("        RAM at 0x%llX\n", (unsigned long long)drive_map_ram(d));
+    }
+    if (!n)
+        con_puts("no mapped drives\n");
+    return n ? n : 1;
+}
+
+/* --unmap=LIST: drive names or numbers, comma separated ("(hd1),0xA0"). */
+static int unmap(const char *list)
+{
+    char one[32];
+    int n = 0;
+    for (const char *p = list; *p;) {
+        const char *end = strchr8(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen8(p);
+        struct drive *d;
+        int rc;
+        if (len == 0 || len + 3 > sizeof(one))
+            return shell_error(-EINVAL, "map: bad --unmap list '%s'", list);
+        if (p[0] == '(')
+            snprintf(one, sizeof(one), "%.*s", (int)len, p);
+        else
+            snprintf(one, sizeof(one), "(%.*s)", (int)len, p);
+        rc = dev_find(one, &d);
+        if (rc == 0)
+            rc = drive_unmap(d);
+        if (rc)
+            return rc;
+        n++;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return n;
+}
+
+static int map_exec(struct cmd_args *a)
+{
+    struct map_opts o = { 0 };
+    struct drive *d;
+    int rc;
+    if (a->opt[O_STATUS].set)
+        return status();
+    if (a->opt[O_UNMAP].set)
+        return unmap(a->opt[O_UNMAP].value);
+    if (a->argc - a->first != 2)
+        return shell_error(-EINVAL, "map: need SOURCE and TARGET (see help map)");
+    o.source = a->argv[a->first];
+    o.target = a->argv[a->first + 1];
+    o.mem = a->opt[O_MEM].set;
+    o.top = a->opt[O_TOP].set;
+    o.read_only = a->opt[O_RO].set;
+    o.fake_write = a->opt[O_FAKE].set;
+    if (o.mem && a->opt[O_MEM].value) {
+        unsigned long long addr;
+        if (parse_unum(a->opt[O_MEM].value, &addr) || addr % 4096)
+            return shell_error(-EINVAL, "map: bad --mem address '%s' (a page-aligned number)",
+                               a->opt[O_MEM].value);
+        o.mem_addr = addr;
+    }
+    rc = drive_map(&o, &d);
+    if (rc)
+        return rc;
+    shell_set_retstr(d->name);
+    return 1;
+}
+
+COMMAND(map, map_exec,
+        "map [--mem[=ADDR]] [--top] [--read-only | --fake-write] SOURCE TARGET\n"
+        "map --status | --unmap=DRIVES",
+        "Make a drive of SOURCE (an image file, a drive, or a blocklist such as\n"
+        "(md)0x800+100). TARGET: (hd) or (cd) or (fd) for the next free number, (hdN),\n"
+        "(cdN), (fdN), (0xNN) or (rd); a drive that exists is never replaced.\n"
+        "  --mem[=ADDR]   copy the image into reserved RAM (at ADDR when given)\n"
+        "  --top          with --mem: at the top of the highest free memory\n"
+        "  --read-only    writes fail; nothing changes\n"
+        "  --fake-write   writes go to RAM and read back; the source never changes\n"
+        "  --status       list the mapped drives; --unmap=(hd1),0xA0 removes them\n"
+        "Without --mem the image is read and written in place, however fragmented.\n"
+        "The drive is mapboot's own for now: exposing it to the firmware (and\n"
+        "chainloader) comes with the rest of the [map] work. --hook, --unhook,\n"
+        "--rehook, --no-hook and grub4dos' BIOS options are accepted and do nothing.\n"
+        "%?% is the new drive's name.",
+        map_opts_desc);

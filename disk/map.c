@@ -1,0 +1,472 @@
+/*
+ * Drives made of images (map.h): the three backings and the overlay.
+ *
+ *   RAM       --mem: the image copied into reserved memory in bounded chunks;
+ *   extents   a file read and written in place through its extent list on the
+ *             drive that holds it, however fragmented;
+ *   drive     another drive (or a blocklist of one) read through.
+ *
+ * --fake-write puts a copy-on-write overlay in front of any of them: written
+ * blocks live in RAM, allocated one at a time, and are what later reads see.
+ * The source (file, drive or RAM image) never changes. --read-only sets
+ * DRIVE_READ_ONLY, which drive_write refuses before any backing is asked.
+ */
+#include "map.h"
+
+#include "../fs/fs.h"
+#include "../src/platform.h"
+#include "../src/shell.h"
+
+#define COPY_CHUNK (4u << 20)          /* firmware reads per call, as DESIGN.md §3 asks */
+#define PROGRESS_MIN (64ull << 20)     /* maps above this show progress */
+#define OVL_SPAN 1024                  /* blocks per overlay table page */
+
+struct map_backing {
+    char source[FS_PATH_MAX];
+    uint64_t size;                     /* bytes of the image */
+    /* RAM */
+    uint8_t *ram;
+    uint64_t ram_phys, ram_size;
+    /* extents of an open file on its volume's drive */
+    struct fs_file *file;
+    struct fs_extent *ext;
+    size_t n_ext;
+    size_t next;                       /* the extent the last access used */
+    /* a drive read through, from byte src_off */
+    struct drive *src;
+    uint64_t src_off;
+    /* the overlay: ovl[i] is NULL or OVL_SPAN block pointers */
+    uint8_t ***ovl;
+    size_t ovl_pages;
+    uint64_t ovl_blocks;
+};
+
+static const struct drive_ops map_ops;
+
+bool drive_is_mapped(const struct drive *d)
+{
+    return d->ops == &map_ops;
+}
+
+const char *drive_map_source(const struct drive *d)
+{
+    return drive_is_mapped(d) ? ((struct map_backing *)d->priv)->source : "";
+}
+
+uint64_t drive_map_ram(const struct drive *d)
+{
+    return drive_is_mapped(d) ? ((struct map_backing *)d->priv)->ram_phys : 0;
+}
+
+uint64_t drive_map_overlay_blocks(const struct drive *d)
+{
+    return drive_is_mapped(d) ? ((struct map_backing *)d->priv)->ovl_blocks : 0;
+}
+
+/* ---- the backings, in bytes ---- */
+
+/* The extent holding file offset off (the list covers [0, size)). */
+static const struct fs_extent *extent_at(struct map_backing *m, uint64_t off)
+{
+    size_t lo = 0, hi = m->n_ext, n = m->n_ext;
+    if (m->next < n && off >= m->ext[m->next].file_off &&
+        off - m->ext[m->next].file_off < m->ext[m->next].len)
+        return &m->ext[m->next];
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->ext[mid].file_off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    m->next = lo;
+    return &m->ext[lo];
+}
+
+/*
+ * Read or write [off, off+len) of the image. Bytes past the image's end (the
+ * tail of its last block) read as zeros and may not be written.
+ */
+static int image_io(struct drive *d, uint64_t off, uint8_t *buf, size_t len, bool write)
+{
+    struct map_backing *m = d->priv;
+    size_t in_image = off >= m->size ? 0 : (size_t)MIN((uint64_t)len, m->size - off);
+    if (in_image < len) {
+        if (write)
+            return shell_error(-ENXIO, "%s: write past the end of %s", d->name, m->source);
+        memset(buf + in_image, 0, len - in_image);
+    }
+    if (m->ram) {
+        if (write)
+            memcpy(m->ram + off, buf, in_image);
+        else
+            memcpy(buf, m->ram + off, in_image);
+        return 0;
+    }
+    if (m->src) {
+        if (!write)
+            return drive_read_bytes(m->src, m->src_off + off, buf, in_image);
+        if ((m->src_off + off) % m->src->block_size || in_image % m->src->block_size)
+            return shell_error(-ENOTSUP, "%s: write not aligned to %s's blocks", d->name,
+                               m->src->name);
+        return drive_write(m->src, (m->src_off + off) / m->src->block_size,
+                           in_image / m->src->block_size, buf);
+    }
+    while (in_image) {
+        const struct fs_extent *e = extent_at(m, off);
+        uint64_t at = off - e->file_off;
+        size_t n = (size_t)MIN((uint64_t)in_image, e->len - at);
+        struct drive *host = m->file->vol->drive;
+        int rc = 0;
+        if (!host)
+            return shell_error(-ENODEV, "%s: the drive holding %s is gone", d->name, m->source);
+        if (e->disk_off == FS_EXTENT_HOLE) {
+            if (write)
+                return shell_error(-ENOTSUP, "%s: %s is sparse here; map it with --mem",
+                                   d->name, m->source);
+            memset(buf, 0, n);
+        } else if (!write) {
+            rc = drive_read_bytes(host, e->disk_off + at, buf, n);
+        } else if ((e->disk_off + at) % host->block_size || n % host->block_size) {
+            rc = shell_error(-ENOTSUP, "%s: write not aligned to %s's blocks", d->name,
+                             host->name);
+        } else {
+            rc = drive_write(host, (e->disk_off + at) / host->block_size, n / host->block_size,
+                             buf);
+        }
+        if (rc)
+            return rc;
+        off += n;
+        buf += n;
+        in_image -= n;
+    }
+    return 0;
+}
+
+/* ---- the overlay ---- */
+
+static uint8_t **ovl_slot(struct map_backing *m, uint64_t lba, bool create)
+{
+    size_t page = (size_t)(lba / OVL_SPAN);
+    if (page >= m->ovl_pages)
+        return NULL;
+    if (!m->ovl[page]) {
+        if (!create)
+            return NULL;
+        m->ovl[page] = calloc(OVL_SPAN, sizeof(uint8_t *));
+        if (!m->ovl[page])
+            return NULL;
+    }
+    return &m->ovl[page][lba % OVL_SPAN];
+}
+
+static int map_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
+{
+    struct map_backing *m = d->priv;
+    uint8_t *out = buf;
+    int rc = image_io(d, lba * d->block_size, out, (size_t)(count * d->block_size), false);
+    if (rc || !m->ovl)
+        return rc;
+    for (uint64_t i = 0; i < count; i++) {
+        uint8_t **slot = ovl_slot(m, lba + i, false);
+        if (slot && *slot)
+            memcpy(out + i * d->block_size, *slot, d->block_size);
+    }
+    return 0;
+}
+
+static int map_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf)
+{
+    struct map_backing *m = d->priv;
+    const uint8_t *in = buf;
+    if (!m->ovl) {
+        /* image_io only reads from buf when writing */
+        return image_io(d, lba * d->block_size, (uint8_t *)(uintptr_t)in,
+                        (size_t)(count * d->block_size), true);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint8_t **slot = ovl_slot(m, lba + i, true);
+        if (!slot)
+            return -ENOMEM;
+        if (!*slot) {
+            *slot = malloc(d->block_size);
+            if (!*slot)
+                return -ENOMEM;
+            m->ovl_blocks++;
+        }
+        memcpy(*slot, in + i * d->block_size, d->block_size);
+    }
+    return 0;
+}
+
+static void map_release(struct drive *d)
+{
+    struct map_backing *m = d->priv;
+    if (!m)
+        return;
+    for (size_t p = 0; m->ovl && p < m->ovl_pages; p++) {
+        for (size_t i = 0; m->ovl[p] && i < OVL_SPAN; i++)
+            free(m->ovl[p][i]);
+        free(m->ovl[p]);
+    }
+    free(m->ovl);
+    if (m->ram)
+        plat_ram_free(m->ram, m->ram_phys, m->ram_size);
+    free(m->ext);
+    fs_close(m->file);
+    free(m);
+    d->priv = NULL;
+}
+
+static const struct drive_ops map_ops = { .read = map_read, .write = map_write,
+                                          .release = map_release };
+
+/* ---- making a map ---- */
+
+/* Free memory in the firmware's map, for refusing an image before allocating. */
+static uint64_t free_memory(void)
+{
+    struct plat_mem_range r[256];
+    int n = plat_memmap(r, (int)ARRAY_SIZE(r));
+    uint64_t total = 0;
+    for (int i = 0; i < n && i < (int)ARRAY_SIZE(r); i++)
+        if (r[i].type == PLAT_MEM_FREE)
+            total += r[i].size;
+    return total;
+}
+
+/*
+ * --top: the highest free range that holds size, and the highest address in
+ * it (2 MiB aligned when the size allows), so the image sits at the top.
+ */
+static int top_address(uint64_t size, uint64_t *addr)
+{
+    struct plat_mem_range r[256];
+    int n = plat_memmap(r, (int)ARRAY_SIZE(r));
+    uint64_t align = size >= (2ull << 20) ? (2ull << 20) : 4096;
+    if (n > (int)ARRAY_SIZE(r))
+        n = (int)ARRAY_SIZE(r);
+    for (int i = n - 1; i >= 0; i--) {
+        uint64_t end = r[i].start + r[i].size, at;
+        if (r[i].type != PLAT_MEM_FREE || r[i].size < size)
+            continue;
+        at = (end - size) & ~(align - 1);
+        if (at >= r[i].start && at) {
+            *addr = at;
+            return 0;
+        }
+    }
+    return shell_error(-ENOMEM, "map: no free memory range holds %llu MiB",
+                       (unsigned long long)(size >> 20));
+}
+
+/* Copy the whole source into m->ram, with progress for large images and Ctrl-C. */
+static int copy_in(struct map_backing *m, struct fs_file *f, const char *target)
+{
+    bool progress = m->size > PROGRESS_MIN;
+    uint64_t off = 0;
+    while (off < m->size) {
+        size_t got = 0, want = (size_t)MIN(m->size - off, (uint64_t)COPY_CHUNK);
+        int rc = fs_read(f, off, m->ram + off, want, &got);
+        if (rc)
+            return rc;
+        if (got == 0)
+            return shell_error(-EIO, "map: %s ends before its size says", m->source);
+        off += got;
+        if (progress)
+            con_printf("\rmap: %s -> %s: %llu of %llu MiB", m->source, target,
+                       (unsigned long long)(off >> 20), (unsigned long long)(m->size >> 20));
+        if (con_interrupted()) {
+            if (progress)
+                con_puts("\n");
+            return shell_error(-ECANCELED, "map: cancelled; nothing was mapped");
+        }
+    }
+    if (progress)
+        con_puts("\n");
+    return 0;
+}
+
+/* A hard-disk image laid out for 4096-byte blocks: its GPT header is at 4096, not 512. */
+static uint32_t image_block_size(struct fs_file *f, enum drive_kind kind)
+{
+    uint8_t sig[8];
+    size_t got = 0;
+    if (kind == DRIVE_CD)
+        return 2048;
+    if (fs_read(f, 512, sig, 8, &got) == 0 && got == 8 && memcmp(sig, "EFI PART", 8) == 0)
+        return 512;
+    if (fs_read(f, 4096, sig, 8, &got) == 0 && got == 8 && memcmp(sig, "EFI PART", 8) == 0)
+        return 4096;
+    return 512;
+}
+
+/* The target's kind and number; a drive that exists already is an error. */
+static int parse_target(const char *target, enum drive_kind *kind, int *number)
+{
+    struct dev_spec spec;
+    const char *rest;
+    int rc = dev_parse(target, &spec, &rest);
+    if (rc)
+        return rc;
+    if (*rest || spec.part >= 0 || spec.root || spec.from_end ||
+        (spec.kind != DRIVE_HD && spec.kind != DRIVE_CD && spec.kind != DRIVE_FD &&
+         spec.kind != DRIVE_RD))
+        return shell_error(-EINVAL, "map: %s cannot be a map target (use (hd), (hdN), (cd), "
+                           "(cdN), (fd), (fdN), (0xNN) or (rd))", target);
+    *kind = spec.kind;
+    if (spec.kind == DRIVE_RD)
+        *number = -1;
+    else if (spec.next_free)
+        *number = drive_next_free(spec.kind);
+    else
+        *number = spec.by_number ? spec.number
+                  : (spec.kind == DRIVE_HD ? DRIVE_HD_BASE
+                     : spec.kind == DRIVE_CD ? DRIVE_CD_BASE : DRIVE_FD_BASE) + spec.index;
+    if (spec.next_free && *number < 0)
+        return shell_error(-ENOSPC, "map: no free drive number for %s", target);
+    if ((spec.kind == DRIVE_RD && drive_by_index(DRIVE_RD, 0)) ||
+        (spec.kind != DRIVE_RD && drive_by_number(*number)))
+        return shell_error(-EEXIST, "map: %s exists already; unmap it first", target);
+    return 0;
+}
+
+int drive_map(const struct map_opts *o, struct drive **out)
+{
+    struct map_backing *m;
+    struct drive *d;
+    struct fs_file *f = NULL;
+    enum drive_kind kind = DRIVE_HD;
+    int number = -1, rc;
+
+    drive_init();
+    rc = parse_target(o->target, &kind, &number);
+    if (rc)
+        return rc;
+    if (o->read_only && o->fake_write)
+        return shell_error(-EINVAL, "map: --read-only and --fake-write exclude each other");
+    m = calloc(1, sizeof(*m));
+    d = calloc(1, sizeof(*d));
+    if (!m || !d) {
+        rc = -ENOMEM;
+        goto fail;
+    }
+    strlcpy8(m->source, o->source, sizeof(m->source));
+    /* a whole drive maps through it; anything else opens as a file (blocklists too) */
+    if (o->source[0] == '(' && strchr8(o->source, ')') && !strchr8(o->source, ')')[1]) {
+        rc = dev_find(o->source, &m->src);
+        if (rc) {
+            rc = shell_fail(rc, "map", o->source);
+            goto fail;
+        }
+        m->size = drive_bytes(m->src);
+        d->block_size = kind == DRIVE_CD ? 2048 : m->src->block_size;
+    } else {
+        rc = fs_open(o->source, &f);
+        if (rc) {
+            rc = shell_fail(rc, "map", o->source);
+            goto fail;
+        }
+        if (fs_is_dir(f)) {
+            rc = shell_error(-EISDIR, "map: %s is a directory", o->source);
+            goto fail;
+        }
+        m->size = fs_size(f);
+        d->block_size = image_block_size(f, kind);
+    }
+    if (m->size == 0) {
+        rc = shell_error(-EINVAL, "map: %s is empty", o->source);
+        goto fail;
+    }
+    if (o->mem || o->top || o->mem_addr) {
+        uint64_t addr = o->mem_addr, avail = free_memory();
+        m->ram_size = (m->size + d->block_size - 1) / d->block_size * d->block_size;
+        /* refuse before allocating anything, so earlier maps stay as they are */
+        if (m->ram_size > avail) {
+            rc = shell_error(-ENOMEM, "map: %s needs %llu MiB, more than the %llu MiB free",
+                             o->source, (unsigned long long)(m->ram_size >> 20),
+                             (unsigned long long)(avail >> 20));
+            goto fail;
+        }
+        if (o->top && !addr && (rc = top_address(m->ram_size, &addr)) != 0)
+            goto fail;
+        rc = plat_ram_alloc(m->ram_size, addr, (void **)&m->ram, &m->ram_phys);
+        if (rc) {
+            m->ram = NULL;
+            rc = shell_error(rc, rc == -EBUSY ? "map: memory at 0x%llX is not free"
+                                              : "map: cannot allocate %llu MiB at 0x%llX",
+                             (unsigned long long)(rc == -EBUSY ? addr : m->ram_size >> 20),
+                             (unsigned long long)addr);
+            goto fail;
+        }
+        memset(m->ram + m->size, 0, (size_t)(m->ram_size - m->size));
+        if (m->src) {
+            /* a drive source: read it through a blocklist-free path, in chunks */
+            for (uint64_t off = 0; off < m->size && !rc; off += COPY_CHUNK)
+                rc = drive_read_bytes(m->src, off, m->ram + off,
+                                      (size_t)MIN(m->size - off, (uint64_t)COPY_CHUNK));
+            m->src = NULL;
+        } else {
+            rc = copy_in(m, f, o->target);
+        }
+        if (rc)
+            goto fail;
+        fs_close(f);
+        f = NULL;
+    } else if (f) {
+        size_t n = 0;
+        rc = fs_extents(f, &m->ext, &n);
+        if (rc == -ENOTSUP) {
+            rc = shell_error(rc, "map: %s's filesystem cannot map it in place; use --mem",
+                             o->source);
+            goto fail;
+        }
+        if (rc == 0 && (n == 0 || m->ext[n - 1].file_off + m->ext[n - 1].len < m->size))
+            rc = shell_error(-EBADIMG, "map: the extents of %s do not cover it", o->source);
+        if (rc)
+            goto fail;
+        m->n_ext = n;
+        m->file = f;
+        f = NULL;
+    }
+    if (o->fake_write) {
+        uint64_t blocks = (m->size + d->block_size - 1) / d->block_size;
+        m->ovl_pages = (size_t)((blocks + OVL_SPAN - 1) / OVL_SPAN);
+        m->ovl = calloc(m->ovl_pages, sizeof(*m->ovl));
+        if (!m->ovl) {
+            rc = -ENOMEM;
+            goto fail;
+        }
+    }
+    d->kind = kind;
+    d->number = number;
+    d->blocks = (m->size + d->block_size - 1) / d->block_size;
+    d->flags = (o->read_only || (kind == DRIVE_CD && !o->fake_write) ? DRIVE_READ_ONLY : 0) |
+               (o->fake_write ? DRIVE_FAKE_WRITE : 0) | (kind != DRIVE_HD ? DRIVE_REMOVABLE : 0);
+    d->ops = &map_ops;
+    d->priv = m;
+    rc = drive_add(d);
+    if (rc) {
+        d->priv = NULL;
+        shell_error(rc, "map: cannot add %s: %s", o->target, err_str(rc));
+        goto fail;
+    }
+    *out = d;
+    return 0;
+fail:
+    if (m) {
+        struct drive tmp = { .priv = m };
+        map_release(&tmp);
+    }
+    fs_close(f);
+    free(d);
+    return rc;
+}
+
+int drive_unmap(struct drive *d)
+{
+    if (!drive_is_mapped(d) || d->parent)
+        return shell_error(-EINVAL, "map: %s was not made by map", d->name);
+    drive_remove(d);
+    return 0;
+}

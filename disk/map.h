@@ -1,0 +1,36 @@
+/*
+ * map: make a drive of an image (disk/map.c). cmd/map.c parses the command
+ * line into struct map_opts; everything else happens here, so tests call
+ * drive_map() directly.
+ */
+#ifndef MB_MAP_H
+#define MB_MAP_H
+
+#include "drive.h"
+
+struct map_opts {
+    const char *source;  /* a file, a drive "(hd0)", or a blocklist "(md)0x800+100" */
+    const char *target;  /* "(hd)", "(hd3)", "(cd)", "(0xff)", "(fd0)", "(rd)" */
+    bool mem;            /* copy into reserved RAM */
+    uint64_t mem_addr;   /* --mem=ADDR, 0 for anywhere */
+    bool top;            /* --top: the highest free memory */
+    bool read_only;      /* writes fail with -EROFS */
+    bool fake_write;     /* writes go to a RAM overlay; the source never changes */
+};
+
+/*
+ * Map o->source onto o->target and add the drive to the table. Returns 0 with
+ * *out (owned by the table), or an error with a message; nothing is left
+ * allocated on failure and earlier maps are untouched.
+ */
+int drive_map(const struct map_opts *o, struct drive **out);
+/* Unmap a drive made by drive_map: -EINVAL for firmware disks. */
+int drive_unmap(struct drive *d);
+/* true for drives drive_map made */
+bool drive_is_mapped(const struct drive *d);
+/* What --status shows of a mapped drive: source, RAM address (0 when none), overlay blocks. */
+const char *drive_map_source(const struct drive *d);
+uint64_t drive_map_ram(const struct drive *d);
+uint64_t drive_map_overlay_blocks(const struct drive *d);
+
+#endif

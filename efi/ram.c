@@ -1,0 +1,56 @@
+/*
+ * Pages for RAM disks (src/platform.h, plat_ram_alloc): EfiReservedMemoryType,
+ * because Linux's EFI stub turns Loader and BootServices memory into free
+ * RAM after boot and would overwrite a RAM disk the OS is still to use
+ * (DESIGN.md §3). 2 MiB alignment lets the OS map it with large pages.
+ */
+#include "efi.h"
+
+#include "../src/platform.h"
+
+#define PAGE 4096ULL
+#define ALIGN_2M (2ULL << 20)
+
+int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys)
+{
+    EFI_PHYSICAL_ADDRESS a = addr;
+    UINTN pages;
+    EFI_STATUS st;
+    if (size == 0 || size > UINT64_MAX - ALIGN_2M)
+        return -ENOMEM;
+    pages = (UINTN)((size + PAGE - 1) / PAGE);
+    if (addr) {
+        if (addr % PAGE)
+            return -EINVAL;
+        st = efi_bs->AllocatePages(AllocateAddress, EfiReservedMemoryType, pages, &a);
+        if (st == EFI_NOT_FOUND)
+            return -EBUSY; /* the firmware's answer when the range is not free */
+        if (st != EFI_SUCCESS)
+            return EEFI(st);
+    } else if (size >= ALIGN_2M) {
+        /* over-allocate by 2 MiB, then give back the unaligned head and the tail */
+        UINTN extra = (UINTN)(ALIGN_2M / PAGE), head;
+        st = efi_bs->AllocatePages(AllocateAnyPages, EfiReservedMemoryType, pages + extra, &a);
+        if (st != EFI_SUCCESS)
+            return EEFI(st);
+        head = (UINTN)((((a + ALIGN_2M - 1) & ~(ALIGN_2M - 1)) - a) / PAGE);
+        if (head)
+            efi_bs->FreePages(a, head);
+        if (extra - head)
+            efi_bs->FreePages(a + (head + pages) * PAGE, extra - head);
+        a += head * PAGE;
+    } else {
+        st = efi_bs->AllocatePages(AllocateAnyPages, EfiReservedMemoryType, pages, &a);
+        if (st != EFI_SUCCESS)
+            return EEFI(st);
+    }
+    *ptr = (void *)(uintptr_t)a;
+    *phys = a;
+    return 0;
+}
+
+void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
+{
+    (void)ptr;
+    efi_bs->FreePages(phys, (UINTN)((size + PAGE - 1) / PAGE));
+}
