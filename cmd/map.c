@@ -39,18 +39,20 @@ static int status(void)
 {
     int n = 0;
     for (struct drive *d = drive_first(); d; d = drive_next(d)) {
+        char ram[24] = "-";
         if (!drive_is_mapped(d))
             continue;
         if (n++ == 0)
-            con_printf("%-7s %-5s %12s %6s %-18s %s\n", "drive", "num", "blocks", "bsize",
-                       "RAM", "flags  source");
-        con_printf("%-7s 0x%02X  %12llu %6u %-18s %s%s%s%s  %s\n", d->name, d->number & 0xFF,
-                   (unsigned long long)d->blocks, d->block_size,
-                   drive_map_ram(d) ? "" : "-", (d->flags & DRIVE_READ_ONLY) ? "ro " : "",
-                   (d->flags & DRIVE_FAKE_WRITE) ? "fake-write " : "",
-                   drive_map_ram(d) ? "mem " : "in-place ", "", drive_map_source(d));
+            con_printf("%-7s %-5s %12s %6s %-18s %s\n", "drive", "num", "blocks", "bsize", "RAM",
+                       "flags, source");
         if (drive_map_ram(d))
-            con_printf("        RAM at 0x%llX\n", (unsigned long long)drive_map_ram(d));
+            snprintf(ram, sizeof(ram), "0x%llX", (unsigned long long)drive_map_ram(d));
+        con_printf("%-7s 0x%02X  %12llu %6u %-18s %s%s%s %s, %s\n", d->name, d->number & 0xFF,
+                   (unsigned long long)d->blocks, d->block_size, ram,
+                   (d->flags & DRIVE_READ_ONLY) ? "read-only " : "",
+                   (d->flags & DRIVE_FAKE_WRITE) ? "fake-write " : "",
+                   drive_map_ram(d) ? "mem" : "in-place",
+                   (d->flags & DRIVE_HOOKED) ? "hooked" : "internal", drive_map_source(d));
     }
     if (!n)
         con_puts("no mapped drives\n");
@@ -103,6 +105,7 @@ static int map_exec(struct cmd_args *a)
     o.top = a->opt[O_TOP].set;
     o.read_only = a->opt[O_RO].set;
     o.fake_write = a->opt[O_FAKE].set;
+    o.no_hook = a->opt[O_NOHOOK].set;
     if (o.mem && a->opt[O_MEM].value) {
         unsigned long long addr;
         if (parse_unum(a->opt[O_MEM].value, &addr) || addr % 4096)
@@ -128,9 +131,10 @@ COMMAND(map, map_exec,
         "  --read-only    writes fail; nothing changes\n"
         "  --fake-write   writes go to RAM and read back; the source never changes\n"
         "  --status       list the mapped drives; --unmap=(hd1),0xA0 removes them\n"
+        "  --no-hook      keep the drive mapboot's own instead of showing it to the\n"
+        "                 firmware as a BlockIo disk (which is the default)\n"
         "Without --mem the image is read and written in place, however fragmented.\n"
-        "The drive is mapboot's own for now: exposing it to the firmware (and\n"
-        "chainloader) comes with the rest of the [map] work. --hook, --unhook,\n"
-        "--rehook, --no-hook and grub4dos' BIOS options are accepted and do nothing.\n"
+        "--hook, --unhook, --rehook and grub4dos' BIOS options are accepted and do\n"
+        "nothing: a map is live at once.\n"
         "%?% is the new drive's name.",
         map_opts_desc);

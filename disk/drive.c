@@ -124,6 +124,13 @@ void drive_remove(struct drive *d)
         pp = &(*pp)->next;
     if (*pp)
         *pp = d->next;
+    /*
+     * drive_unmap takes a drive back from the firmware first; this is for
+     * drive_reset. A drive the firmware will not give back is leaked rather
+     * than freed under it.
+     */
+    if ((d->flags & DRIVE_HOOKED) && plat_drive_unexpose(d) != 0)
+        return;
     if (boot_drive && drive_root(boot_drive, NULL) == d) {
         if (boot_own)
             free_drive(boot_drive);

@@ -83,6 +83,7 @@ struct drive {
     const struct drive_ops *ops;
     void *priv;
     void *plat;             /* the firmware handle for DRIVE_FIRMWARE drives */
+    void *exposed;          /* the platform's record of a drive shown to the firmware */
     /* why the partition table could not be read, for every later lookup */
     int parts_rc;
     char parts_err[160];

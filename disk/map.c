@@ -451,6 +451,14 @@ int drive_map(const struct map_opts *o, struct drive **out)
         shell_error(rc, "map: cannot add %s: %s", o->target, err_str(rc));
         goto fail;
     }
+    if (!o->no_hook) {
+        /* a drive the firmware cannot take is still mapboot's: say so, do not fail */
+        int erc = plat_drive_expose(d);
+        if (erc == 0)
+            d->flags |= DRIVE_HOOKED;
+        else
+            shell_warn("map: %s is not shown to the firmware: %s", d->name, err_str(erc));
+    }
     *out = d;
     return 0;
 fail:
@@ -467,6 +475,12 @@ int drive_unmap(struct drive *d)
 {
     if (!drive_is_mapped(d) || d->parent)
         return shell_error(-EINVAL, "map: %s was not made by map", d->name);
+    if (d->flags & DRIVE_HOOKED) {
+        int rc = plat_drive_unexpose(d);
+        if (rc)
+            return shell_error(rc, "map: the firmware still uses %s; it stays mapped", d->name);
+        d->flags &= ~DRIVE_HOOKED;
+    }
     drive_remove(d);
     return 0;
 }

@@ -16,6 +16,7 @@ struct map_opts {
     bool top;            /* --top: the highest free memory */
     bool read_only;      /* writes fail with -EROFS */
     bool fake_write;     /* writes go to a RAM overlay; the source never changes */
+    bool no_hook;        /* keep it mapboot's own: not shown to the firmware */
 };
 
 /*
@@ -24,7 +25,10 @@ struct map_opts {
  * allocated on failure and earlier maps are untouched.
  */
 int drive_map(const struct map_opts *o, struct drive **out);
-/* Unmap a drive made by drive_map: -EINVAL for firmware disks. */
+/*
+ * Unmap a drive made by drive_map: -EINVAL for firmware disks, -EBUSY (and
+ * the drive stays) when the firmware will not let go of it.
+ */
 int drive_unmap(struct drive *d);
 /* true for drives drive_map made */
 bool drive_is_mapped(const struct drive *d);

@@ -123,6 +123,17 @@ int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks);
 int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys);
 void plat_ram_free(void *ptr, uint64_t phys, uint64_t size);
 
+/* ---- drives made by map, shown to the firmware ----
+ * expose installs BlockIo and a unique device path for d and connects the
+ * firmware's drivers (partitions, filesystems) to it; unexpose disconnects
+ * and uninstalls, or fails with -EBUSY when the firmware will not let go
+ * (then d must stay: the firmware may still reach its memory). The host
+ * only counts them (host.h).
+ */
+struct drive;
+int plat_drive_expose(struct drive *d);
+int plat_drive_unexpose(struct drive *d);
+
 /* ---- physical memory ---- */
 enum plat_mem_type { PLAT_MEM_FREE, PLAT_MEM_RESERVED, PLAT_MEM_ACPI, PLAT_MEM_LOADER,
                      PLAT_MEM_BOOT, PLAT_MEM_RUNTIME, PLAT_MEM_MMIO, PLAT_MEM_OTHER };

@@ -188,9 +188,8 @@ TEST(map_top_takes_the_top_of_free_memory)
     setup();
     /* the host's simulated map: free up to 16 MiB; 3 MiB at the top, 2 MiB aligned */
     ok_str(run_script("map --top (hd0)/inner.bin (hd)\nmap --status"),
-           "drive   num         blocks  bsize RAM                flags  source\n"
-           "(hd1)   0x81          6144    512                    mem   (hd0)/inner.bin\n"
-           "        RAM at 0xC00000\n");
+           "drive   num         blocks  bsize RAM                flags, source\n"
+           "(hd1)   0x81          6144    512 0xC00000           mem hooked, (hd0)/inner.bin\n");
     teardown();
 }
 
@@ -244,11 +243,19 @@ TEST(map_refuses_more_than_free_memory)
 TEST(map_unmap_and_cd_targets)
 {
     setup();
-    ok_str(run_script("map (hd0)/inner.bin (0xff)\necho %?%\nmap --status\n"
-                      "map --unmap=0xff\nmap --status"),
+    ok(host_exposed == 0);
+    ok_str(run_script("map (hd0)/inner.bin (0xff)\necho %?%\nmap --status\n"),
            "(cd95)\n"
-           "drive   num         blocks  bsize RAM                flags  source\n"
-           "(cd95)  0xFF          1536   2048 -                  ro in-place   (hd0)/inner.bin\n"
-           "no mapped drives\n");
+           "drive   num         blocks  bsize RAM                flags, source\n"
+           "(cd95)  0xFF          1536   2048 -                  read-only in-place hooked, "
+           "(hd0)/inner.bin\n");
+    ok(host_exposed == 1);
+    ok_str(run_script("map --unmap=0xff\nmap --status"), "no mapped drives\n");
+    ok(host_exposed == 0);
+    ok_str(run_script("map --no-hook --fake-write (hd0)/inner.bin (fd)\nmap --status\n"),
+           "drive   num         blocks  bsize RAM                flags, source\n"
+           "(fd0)   0x00          6144    512 -                  fake-write in-place internal, "
+           "(hd0)/inner.bin\n");
+    ok(host_exposed == 0);
     teardown();
 }
