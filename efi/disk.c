@@ -562,3 +562,9 @@ int plat_mem_read(uint64_t addr, void *buf, size_t len)
     memcpy(buf, (const void *)(uintptr_t)addr, len);
     return 0;
 }
+
+EFI_HANDLE efi_disk_handle(void *plat_handle)
+{
+    struct efi_disk *d = plat_handle;
+    return d ? d->handle : NULL;
+}

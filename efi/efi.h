@@ -24,6 +24,11 @@ EFI_STATUS rc_to_efi(int rc);
 #define EFIRC(rc) rc_to_efi(rc)
 
 void efi_console_init(void);
+/* The firmware handle of a disk plat_disk_list gave (efi/disk.c). */
+EFI_HANDLE efi_disk_handle(void *plat_handle);
+struct drive;
+/* The handle of a drive that map showed to the firmware, or NULL (efi/expose.c). */
+EFI_HANDLE efi_exposed_handle(struct drive *d);
 void efi_bootfs_init(EFI_HANDLE device);
 
 #endif

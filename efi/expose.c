@@ -156,3 +156,9 @@ int plat_drive_unexpose(struct drive *d)
     d->exposed = NULL;
     return 0;
 }
+
+EFI_HANDLE efi_exposed_handle(struct drive *d)
+{
+    struct exposed *x = d->exposed;
+    return x ? x->handle : NULL;
+}

@@ -28,7 +28,11 @@ bool boot_have_loader(void)
 
 int boot_run(void)
 {
+    int rc;
     if (!have)
         return shell_error(-ENOENT, "nothing to boot: no loader was set (chainloader, kernel)");
-    return current.boot(current.ctx);
+    rc = current.boot(current.ctx);
+    /* what was started has run (and returned): it cannot be started again */
+    boot_clear_loader();
+    return rc;
 }

@@ -134,6 +134,19 @@ struct drive;
 int plat_drive_expose(struct drive *d);
 int plat_drive_unexpose(struct drive *d);
 
+/* ---- starting EFI images (chainloader, boot) ----
+ * Load path (on the filesystem the firmware sees on drive d) with LoadImage
+ * by device path, so that Secure Boot checks it and its DeviceHandle is
+ * right; path NULL tries \EFI\BOOT\BOOTX64.EFI on every filesystem the
+ * firmware has on d (its partitions, an El Torito image). args become the
+ * UCS-2 LoadOptions. Returns 0 with *image, -EACCES when Secure Boot refuses
+ * it (never worked around), -ENOENT when nothing is found.
+ */
+int plat_image_load(struct drive *d, const char *path, const char *args, void **image);
+/* Start it; returns when it exits, with its status as an error code. */
+int plat_image_start(void *image);
+void plat_image_unload(void *image);
+
 /* ---- physical memory ---- */
 enum plat_mem_type { PLAT_MEM_FREE, PLAT_MEM_RESERVED, PLAT_MEM_ACPI, PLAT_MEM_LOADER,
                      PLAT_MEM_BOOT, PLAT_MEM_RUNTIME, PLAT_MEM_MMIO, PLAT_MEM_OTHER };

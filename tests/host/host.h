@@ -23,6 +23,8 @@ int host_add_disk(const char *path, int kind, unsigned block_size);
 int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_size);
 /* Forget every disk; call drive_reset() too so the drive table lists them again. */
 void host_clear_disks(void);
+/* What plat_image_load was last asked for: "(hd1) /EFI/BOOT/BOOTX64.EFI ARGS". */
+extern char host_image[512];
 /* Drives exposed to the "firmware" and not yet taken back (plat_drive_expose). */
 extern int host_exposed;
 /* The simulated RAM that (md) reads: byte at address a is (a ^ a >> 8) & 0xFF. */

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <poll.h>
 
+#define MB_HOST_SIDE /* glibc under its own names; the core's as mb_* */
+#include "../../disk/drive.h"
 #include "../../src/platform.h"
 #include "host.h"
 
@@ -499,4 +501,28 @@ int plat_drive_unexpose(struct drive *d)
     (void)d;
     host_exposed--;
     return 0;
+}
+
+/* ---- EFI images: the host records what would start (host.h) ---- */
+char host_image[512];
+
+int plat_image_load(struct drive *d, const char *path, const char *args, void **image)
+{
+    static int token;
+    snprintf(host_image, sizeof(host_image), "%s %s%s%s", d ? d->name : "(bd)",
+             path ? path : "/EFI/BOOT/BOOTX64.EFI", args && *args ? " " : "", args ? args : "");
+    *image = &token;
+    return 0;
+}
+
+int plat_image_start(void *image)
+{
+    (void)image;
+    printf("host: start %s\n", host_image);
+    return 0;
+}
+
+void plat_image_unload(void *image)
+{
+    (void)image;
 }

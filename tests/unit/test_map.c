@@ -259,3 +259,25 @@ TEST(map_unmap_and_cd_targets)
     ok(host_exposed == 0);
     teardown();
 }
+
+TEST(chainloader_devices_files_and_errors)
+{
+    setup();
+    ok_str(run_script("map (hd0)/inner.bin (hd)\nchainloader (hd-1)"), "");
+    ok_str(host_image, "(hd1) /EFI/BOOT/BOOTX64.EFI");
+    ok(boot_have_loader());
+    ok_str(run_script("chainloader (hd0)/inner.bin quiet splash=1"), "");
+    ok_str(host_image, "(hd0) /inner.bin quiet splash=1");
+    ok_str(run_script("chainloader (hd0)+1"), "");
+    ok_str(host_image, "(hd0) /EFI/BOOT/BOOTX64.EFI");
+    ok_str(run_script("chainloader (hd0)/nosuch.efi"),
+           "Error: chainloader: (hd0)/nosuch.efi: not found\n");
+    ok_str(run_script("chainloader (hd0)/"), "Error: chainloader: (hd0)/ is a directory\n");
+    ok_str(run_script("chainloader (hd7)"), "Error: chainloader: no such drive: (hd7)\n");
+    ok_str(run_script("chainloader"), "Error: chainloader: missing file or device\n");
+    /* boot starts it once: the loader is used up */
+    ok(boot_have_loader());
+    run_script("boot");
+    ok(!boot_have_loader());
+    teardown();
+}
