@@ -1,6 +1,6 @@
 /*
- * ISO9660 (ECMA-119) with Joliet names, read-only: CDs, DVD and install
- * ISOs, and the same images on a hard disk or a hybrid USB stick.
+ * ISO9660 (ECMA-119) with Joliet names and Rock Ridge, read-only: CDs, DVD
+ * and install ISOs, and the same images on a hard disk or a hybrid USB stick.
  *
  * Everything is addressed in bytes on vol->drive, because the drive may
  * have 2048-byte blocks (a CD) or 512-byte ones (an image on a disk), and
@@ -8,16 +8,26 @@
  * both. Volume descriptors and directory records live in 2048-byte logical
  * sectors: descriptors from byte 32768 on, and a directory record never
  * crosses a sector boundary of its directory (a zero length byte pads to the
- * next one). A Joliet supplementary descriptor, when present, gives the tree
- * whose names are kept (UCS-2 big-endian, shown as UTF-8); otherwise the
- * primary tree's names are shown with their ";1" version cut. Rock Ridge is
- * not read: such images work through those names.
+ * next one).
+ *
+ * Names: when the primary tree carries Rock Ridge (an SP entry in the
+ * root's "." record, then an ER naming RRIP, or, as Linux accepts, Rock
+ * Ridge entries without one), its POSIX names, symlinks and relocated deep
+ * directories are used, even when a Joliet tree exists too: Rock Ridge keeps
+ * case, full 255-byte names and links, which Joliet does not (Linux makes
+ * the same choice). Otherwise a Joliet supplementary descriptor, when
+ * present, gives the tree whose names are kept (UCS-2 big-endian, shown as
+ * UTF-8); otherwise the primary tree's names are shown with their ";1"
+ * version cut. Lookups try the exact name first, then one that differs
+ * only in case. Symlinks are followed during lookup (at most RR_LINK_MAX
+ * per path), and a listing shows a link as what it points to.
  *
  * A file larger than 4 GiB is several directory records with the same name,
  * all but the last flagged "multi-extent"; this driver joins them into one
  * list of runs, merging the runs that are contiguous on disk so that reads
  * and extents stay large. Every field from the image is checked: extents
- * must lie on the media, record lengths inside their sector, chains and path
+ * must lie on the media, record lengths inside their sector, Rock Ridge
+ * entries inside their area, continuation areas are counted, chains and path
  * walks are bounded, and a directory that is its own ancestor is a loop.
  */
 #include "fs.h"
@@ -29,8 +39,11 @@
 #define ISO_VD_START (16u * ISO_SECTOR)
 #define ISO_VD_MAX 64                 /* descriptors read before giving up on a terminator */
 #define ISO_CHAIN_MAX 4096            /* records per multi-extent file: 16 TiB */
-#define ISO_NAME_MAX 512              /* a 255-byte record name as UTF-8, with room */
+#define ISO_NAME_MAX 768              /* a 255-byte record or Rock Ridge name as UTF-8 */
 #define ISO_DEPTH_MAX (FS_PATH_MAX / 2)
+#define ISO_WALK_MAX (2 * FS_PATH_MAX) /* a path with a symlink's target put in */
+#define RR_CE_MAX 32                  /* continuation areas per record, as Linux allows */
+#define RR_LINK_MAX 8                 /* symlinks followed in one lookup */
 
 /* volume descriptor fields */
 #define VD_TYPE 0
@@ -62,9 +75,22 @@
 #define DR_FLAG_ASSOCIATED 0x04
 #define DR_FLAG_MULTI 0x80
 
+/* Rock Ridge (RRIP) flags of NM and of SL's component records */
+#define NM_CONTINUE 0x01
+#define NM_CURRENT 0x02
+#define NM_PARENT 0x04
+#define SL_CONTINUE 0x01
+#define SL_CURRENT 0x02
+#define SL_PARENT 0x04
+#define SL_ROOT 0x08
+#define SL_VOLROOT 0x10
+
 struct iso_vol {
     uint32_t block_size;
     bool joliet;                      /* names are UCS-2 (the Joliet tree) */
+    bool rr;                          /* the primary tree's Rock Ridge entries are read */
+    uint8_t rr_skip;                  /* bytes before the entries of a system use area (SP) */
+    uint64_t moved_off;               /* rr_moved's extent, once seen to hold relocations */
     uint64_t root_off;                /* the root directory's extent, bytes on the drive */
     uint32_t root_size;
     char label[100];
@@ -81,6 +107,14 @@ struct iso_rec {
     uint8_t raw_len;
     uint8_t raw[255];
     char name[ISO_NAME_MAX];
+    /* Rock Ridge */
+    bool sp, rrip, rr_seen;           /* the mount's probe: SP; ER for RRIP; any RRIP entry */
+    uint8_t sp_skip;
+    bool relocated;                   /* RE: a directory shown where its CL is */
+    bool child;                       /* CL: the directory really is at child_off */
+    uint64_t child_off;
+    bool link;                        /* SL: a symlink to target */
+    char target[FS_PATH_MAX];
 };
 
 /* A directory being read: the cursor, one cached sector, the entry last assembled. */
@@ -91,9 +125,12 @@ struct iso_dir {
     uint64_t pos;                     /* the next record, from start */
     uint64_t loaded;                  /* offset of the sector in buf; UINT64_MAX for none */
     uint8_t buf[ISO_SECTOR];
+    bool probe;                       /* the mount reads the root's "." for SP and ER */
+    uint64_t ce_loaded;               /* the continuation block in ce; UINT64_MAX for none */
+    uint8_t ce[ISO_SECTOR];
     struct iso_rec rec, next;
     /* the last entry: a name and its runs (one per extent, contiguous ones merged) */
-    bool is_dir, interleaved;
+    bool is_dir, is_link, interleaved;
     uint64_t size_total;
     uint64_t first_off;               /* the first record's data (a directory's extent) */
     struct fs_extent *runs;
@@ -103,6 +140,7 @@ struct iso_dir {
 struct iso_file {
     struct fs_file f;
     struct iso_dir *dir;              /* directories: the readdir cursor */
+    char *path;                       /* directories: as opened, to resolve links they list */
     struct fs_extent *runs;           /* files: where the bytes are, covering [0, size) */
     size_t nruns;
 };
@@ -174,7 +212,10 @@ static void dir_init(struct iso_dir *d, struct fs_volume *vol, uint64_t start, u
     d->size = size;
     d->pos = 0;
     d->loaded = UINT64_MAX;
+    d->ce_loaded = UINT64_MAX;
 }
+
+static int rr_parse(struct iso_dir *d, struct iso_rec *r, const uint8_t *p);
 
 /* The next record of the directory: 1 with *r filled, 0 at its end, or an error. */
 static int dir_next_record(struct iso_dir *d, struct iso_rec *r)
@@ -217,6 +258,14 @@ static int dir_next_record(struct iso_dir *d, struct iso_rec *r)
         r->dot = r->raw_len == 1 && (r->raw[0] == 0 || r->raw[0] == 1);
         if (!r->dot)
             decode_name(iv->joliet, r->raw, r->raw_len, r->name, sizeof(r->name));
+        else
+            strlcpy8(r->name, r->raw[0] ? ".." : ".", sizeof(r->name));
+        r->relocated = r->child = r->link = false;
+        if (d->probe || (iv->rr && !r->dot)) {
+            rc = rr_parse(d, r, p);
+            if (rc)
+                return rc;
+        }
         d->pos += p[DR_LEN];
         return 1;
     }
@@ -248,29 +297,50 @@ static int add_run(struct iso_dir *d, uint64_t disk_off, uint32_t len)
     return 0;
 }
 
+static bool is_moved_dir(struct iso_dir *d);
+static int child_dir(struct iso_dir *d, struct iso_rec *r, uint32_t *size);
+
 /*
  * The next entry of the directory into d->rec (its name) and d's entry
  * fields, with the records of a multi-extent file joined. The self and
- * parent entries and associated files are skipped. 1, 0 at the end, or an
- * error.
+ * parent entries, associated files and, with Rock Ridge, relocated
+ * directories (and rr_moved, which holds them) are skipped; a CL entry is
+ * the directory it points at. 1, 0 at the end, or an error.
  */
 static int dir_next_entry(struct iso_dir *d)
 {
+    struct iso_vol *iv = d->vol->priv;
     struct iso_rec *r = &d->rec;
     int rc, count = 1;
-    do {
-        rc = dir_next_record(d, r);
-        if (rc <= 0)
+    for (;;) {
+        do {
+            rc = dir_next_record(d, r);
+            if (rc <= 0)
+                return rc;
+        } while (r->dot || (r->flags & DR_FLAG_ASSOCIATED) || r->relocated);
+        d->is_dir = r->flags & DR_FLAG_DIR;
+        d->is_link = r->link && !d->is_dir;
+        d->interleaved = r->interleaved;
+        d->first_off = r->data_off;
+        d->size_total = 0;
+        d->nruns = 0;
+        if (r->child) {
+            uint32_t size = 0;
+            rc = child_dir(d, r, &size);
+            if (rc)
+                return rc;
+            d->is_dir = true;
+            d->is_link = false;
+            d->first_off = r->child_off;
+            rc = add_run(d, r->child_off, size);
+            return rc ? rc : 1;
+        }
+        rc = add_run(d, r->data_off, r->size);
+        if (rc)
             return rc;
-    } while (r->dot || (r->flags & DR_FLAG_ASSOCIATED));
-    d->is_dir = r->flags & DR_FLAG_DIR;
-    d->interleaved = r->interleaved;
-    d->first_off = r->data_off;
-    d->size_total = 0;
-    d->nruns = 0;
-    rc = add_run(d, r->data_off, r->size);
-    if (rc)
-        return rc;
+        if (!(iv->rr && d->is_dir && is_moved_dir(d)))
+            break;
+    }
     if (!(r->flags & DR_FLAG_MULTI))
         return 1;
     if (d->is_dir)
@@ -310,6 +380,290 @@ static int check_on_media(struct fs_volume *vol, const char *what, const char *n
                        (unsigned long long)media);
 }
 
+/* Rock Ridge: what one record's entries, in its system use area and continuations, add up to. */
+struct rr_state {
+    bool have_nm, nm_done;            /* an NM was seen; the last had no CONTINUE */
+    bool sl_done, sl_cont;            /* the last SL had no CONTINUE; a component continues */
+    size_t nm_len, sl_len;
+    bool ce;                          /* a continuation area is pending */
+    uint32_t ce_block, ce_off, ce_len;
+    uint64_t seen[RR_CE_MAX];         /* the continuation areas read, to see a loop at once */
+    char nm[ISO_NAME_MAX];
+};
+
+static char printable(uint8_t c)
+{
+    return c >= 0x20 && c < 0x7f ? (char)c : '?';
+}
+
+static bool sig(const uint8_t *e, const char *s)
+{
+    return e[0] == (uint8_t)s[0] && e[1] == (uint8_t)s[1];
+}
+
+/* Append n bytes to buf (size cap, *len used, kept NUL-terminated); false when they do not fit. */
+static bool append(char *buf, size_t cap, size_t *len, const void *src, size_t n)
+{
+    if (n >= cap - *len)
+        return false;
+    memcpy(buf + *len, src, n);
+    *len += n;
+    buf[*len] = 0;
+    return true;
+}
+
+static int rr_corrupt(struct iso_dir *d, struct iso_rec *r, const char *what)
+{
+    return shell_error(-EBADIMG, "%s: ISO9660 Rock Ridge %s of '%s' is corrupt", d->vol->dev,
+                       what, r->name);
+}
+
+/* The component records of one SL entry, appended to r->target. */
+static int rr_symlink(struct iso_dir *d, struct iso_rec *r, struct rr_state *st,
+                      const uint8_t *c, size_t n)
+{
+    size_t i = 0;
+    r->link = true;
+    while (i < n) {
+        uint8_t cf, cl;
+        const void *piece;
+        size_t plen;
+        if (n - i < 2 || c[i + 1] > n - i - 2)
+            return rr_corrupt(d, r, "symlink (SL) component");
+        cf = c[i];
+        cl = c[i + 1];
+        if (cf & (SL_ROOT | SL_VOLROOT)) {
+            st->sl_len = 0; /* the target is absolute from here on */
+            piece = "/";
+            plen = 1;
+        } else {
+            if (cf & SL_CURRENT) {
+                piece = ".";
+                plen = 1;
+            } else if (cf & SL_PARENT) {
+                piece = "..";
+                plen = 2;
+            } else {
+                piece = c + i + 2;
+                plen = cl;
+            }
+            /* a component continued from the last one joins it without a '/' */
+            if (st->sl_len && !st->sl_cont && r->target[st->sl_len - 1] != '/' &&
+                !append(r->target, sizeof(r->target), &st->sl_len, "/", 1))
+                return rr_corrupt(d, r, "symlink target (too long)");
+        }
+        if (!append(r->target, sizeof(r->target), &st->sl_len, piece, plen))
+            return rr_corrupt(d, r, "symlink target (too long)");
+        st->sl_cont = (cf & SL_CONTINUE) && !(cf & (SL_ROOT | SL_VOLROOT));
+        i += 2 + (size_t)cl;
+    }
+    /* a NUL inside a component would cut the target short; it stays what was read */
+    return 0;
+}
+
+static bool is_rrip_id(const uint8_t *id, size_t n)
+{
+    static const char *const ids[] = { "RRIP_1991A", "IEEE_P1282", "IEEE_1282" };
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+        if (n == strlen8(ids[i]) && memcmp(id, ids[i], n) == 0)
+            return true;
+    return false;
+}
+
+/* One SUSP entry e of elen bytes (at least 4, inside its area). */
+static int rr_entry(struct iso_dir *d, struct iso_rec *r, struct rr_state *st, const uint8_t *e,
+                    size_t elen)
+{
+    struct iso_vol *iv = d->vol->priv;
+    if (sig(e, "CE") && elen >= 28) {
+        st->ce = true;
+        st->ce_block = le32(e + 4);
+        st->ce_off = le32(e + 12);
+        st->ce_len = le32(e + 20);
+    } else if (sig(e, "ER") && elen >= 8) {
+        if (8 + (size_t)e[4] <= elen && is_rrip_id(e + 8, e[4]))
+            r->rrip = true;
+    } else if (sig(e, "NM") && elen >= 5) {
+        r->rr_seen = true;
+        /* "." and ".." flags only make sense on the dot records, which keep their names */
+        if (!st->nm_done && !(e[4] & (NM_CURRENT | NM_PARENT))) {
+            if (!append(st->nm, sizeof(st->nm), &st->nm_len, e + 5, elen - 5))
+                return rr_corrupt(d, r, "name (NM, too long)");
+            st->have_nm = true;
+        }
+        if (!(e[4] & NM_CONTINUE))
+            st->nm_done = true;
+    } else if (sig(e, "SL") && elen >= 5) {
+        r->rr_seen = true;
+        if (!st->sl_done) {
+            int rc = rr_symlink(d, r, st, e + 5, elen - 5);
+            if (rc)
+                return rc;
+        }
+        if (!(e[4] & SL_CONTINUE))
+            st->sl_done = true;
+    } else if (sig(e, "CL") && elen >= 12) {
+        r->child = true;
+        r->child_off = (uint64_t)le32(e + 4) * iv->block_size;
+    } else if (sig(e, "RE")) {
+        r->relocated = true;
+    } else if (sig(e, "PX") || sig(e, "RR") || sig(e, "TF") || sig(e, "PN")) {
+        r->rr_seen = true;
+    }
+    return 0;
+}
+
+/*
+ * The SUSP entries of record p (already decoded into r), following its
+ * continuation areas (CE, at most RR_CE_MAX, each inside one logical block
+ * on the media): the Rock Ridge name replaces r->name, and r's link, child
+ * and relocated fields are set. For the mount's probe, the entries must
+ * start with an SP (found at byte 0 of the area, or 14 after a CD-XA field).
+ */
+static int rr_parse(struct iso_dir *d, struct iso_rec *r, const uint8_t *p)
+{
+    struct iso_vol *iv = d->vol->priv;
+    struct rr_state *st;
+    size_t start = DR_NAME + (size_t)p[DR_NAME_LEN] + !(p[DR_NAME_LEN] & 1), end = p[DR_LEN];
+    const uint8_t *area = p;
+    int areas = 0, rc = 0;
+
+    r->sp = r->rrip = r->rr_seen = false;
+    if (d->probe) {
+        for (size_t o = 0; o <= 14; o += 14) {
+            const uint8_t *e = p + start + o;
+            if (start + o + 7 <= end && sig(e, "SP") && e[2] >= 7 && e[4] == 0xBE && e[5] == 0xEF) {
+                r->sp = true;
+                r->sp_skip = (uint8_t)MIN(o + e[6], (size_t)255);
+                start += o;
+                break;
+            }
+        }
+        if (!r->sp)
+            return 0;
+    } else {
+        start += iv->rr_skip;
+    }
+    st = calloc(1, sizeof(*st));
+    if (!st)
+        return -ENOMEM;
+    r->target[0] = 0;
+    for (;;) {
+        size_t pos = start;
+        uint64_t block;
+        while (pos + 4 <= end) {
+            const uint8_t *e = area + pos;
+            if (e[2] < 4) {
+                if (e[0] == 0)
+                    break; /* padding */
+                rc = rr_corrupt(d, r, "entry length");
+                goto out;
+            }
+            if (e[2] > end - pos) {
+                rc = shell_error(-EBADIMG, "%s: ISO9660 Rock Ridge entry '%c%c' of '%s' (%u bytes) "
+                                 "runs past its system use area (%u bytes left)", d->vol->dev,
+                                 printable(e[0]), printable(e[1]),
+                                 r->name, e[2], (unsigned)(end - pos));
+                goto out;
+            }
+            if (sig(e, "ST"))
+                break;
+            rc = rr_entry(d, r, st, e, e[2]);
+            if (rc)
+                goto out;
+            pos += e[2];
+        }
+        if (!st->ce)
+            break;
+        st->ce = false;
+        block = (uint64_t)st->ce_block * iv->block_size + st->ce_off;
+        for (int i = 0; i < areas; i++)
+            if (st->seen[i] == block)
+                areas = RR_CE_MAX;
+        if (areas == RR_CE_MAX) {
+            rc = shell_error(-ELOOP, "%s: ISO9660 Rock Ridge continuation areas of '%s' loop "
+                             "(or are more than %d)", d->vol->dev, r->name, RR_CE_MAX);
+            goto out;
+        }
+        st->seen[areas++] = block;
+        if (st->ce_off >= iv->block_size || st->ce_len > iv->block_size - st->ce_off) {
+            rc = rr_corrupt(d, r, "continuation area (CE)");
+            goto out;
+        }
+        block = (uint64_t)st->ce_block * iv->block_size;
+        if (d->ce_loaded != block) {
+            rc = check_on_media(d->vol, "Rock Ridge continuation area of", r->name, block,
+                                iv->block_size);
+            if (!rc)
+                rc = drive_read_bytes(d->vol->drive, block, d->ce, iv->block_size);
+            if (rc) {
+                d->ce_loaded = UINT64_MAX;
+                goto out;
+            }
+            d->ce_loaded = block;
+        }
+        area = d->ce;
+        start = st->ce_off;
+        end = (size_t)st->ce_off + st->ce_len;
+    }
+    if (st->have_nm && st->nm_len && !r->dot) {
+        for (size_t i = 0; i < st->nm_len; i++)
+            if (st->nm[i] == 0 || st->nm[i] == '/')
+                st->nm[i] = '_'; /* they could not be looked up */
+        memcpy(r->name, st->nm, st->nm_len + 1);
+    }
+out:
+    free(st);
+    return rc;
+}
+
+/* The size of the relocated directory a CL entry points at, from its "." record. */
+static int child_dir(struct iso_dir *d, struct iso_rec *r, uint32_t *size)
+{
+    uint8_t dot[DR_MIN];
+    int rc = check_on_media(d->vol, "relocated directory", r->name, r->child_off, sizeof(dot));
+    if (rc)
+        return rc;
+    rc = drive_read_bytes(d->vol->drive, r->child_off, dot, sizeof(dot));
+    if (rc)
+        return rc;
+    if (dot[DR_LEN] < DR_MIN || dot[DR_NAME_LEN] != 1 || dot[DR_NAME] != 0 ||
+        !(dot[DR_FLAGS] & DR_FLAG_DIR))
+        return rr_corrupt(d, r, "relocated directory (CL)");
+    *size = le32(dot + DR_SIZE);
+    return 0;
+}
+
+/*
+ * genisoimage's rr_moved (or .rr_moved): a root directory holding the
+ * relocated (RE) directories, shown where their CL entries are. It is
+ * hidden when its first entry is one; the answer is kept.
+ */
+static bool is_moved_dir(struct iso_dir *d)
+{
+    struct iso_vol *iv = d->vol->priv;
+    struct iso_dir *m;
+    bool moved = false;
+    if (d->start != iv->root_off || !d->is_dir ||
+        (strcmp8(d->rec.name, "rr_moved") != 0 && strcmp8(d->rec.name, ".rr_moved") != 0))
+        return false;
+    if (iv->moved_off)
+        return iv->moved_off == d->first_off;
+    m = calloc(1, sizeof(*m));
+    if (!m)
+        return false;
+    dir_init(m, d->vol, d->first_off, (uint32_t)d->size_total);
+    for (int i = 0; i < 3 && dir_next_record(m, &m->rec) == 1; i++)
+        if (!m->rec.dot) {
+            moved = m->rec.relocated;
+            break;
+        }
+    free(m);
+    if (moved)
+        iv->moved_off = d->first_off;
+    return moved;
+}
+
 /*
  * Find name in directory d: an exact match, else the first one that differs
  * only in case (read again at the end, so one pass over the directory).
@@ -338,17 +692,148 @@ static int dir_lookup(struct iso_dir *d, const char *name)
     return rc == 1 ? 0 : rc < 0 ? rc : -EIO;
 }
 
-static int iso_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+/* A directory on the way down a path. */
+struct walk_dir {
+    uint64_t off;
+    uint32_t size;
+};
+
+/*
+ * Look path (absolute on the volume) up from the root, following symlinks
+ * (at most RR_LINK_MAX, relative to the link's directory or, with a leading
+ * '/', to the root; ".." goes up the directories walked). A directory ends
+ * as *is_dir with its extent in *off and *size; a file leaves its runs in d.
+ */
+static int iso_walk(struct fs_volume *vol, const char *path, struct iso_dir *d, bool *is_dir,
+                    uint64_t *off, uint32_t *size)
 {
     struct iso_vol *iv = vol->priv;
-    uint64_t ancestors[ISO_DEPTH_MAX];
-    uint64_t cur_off = iv->root_off;
-    uint32_t cur_size = iv->root_size;
+    struct walk_dir cur = { iv->root_off, iv->root_size }, *up;
+    char *rest, *next, comp[FS_PATH_MAX];
+    const char *p;
     bool cur_dir = true;
-    int depth = 0, rc;
-    char comp[FS_PATH_MAX];
+    int depth = 0, follows = 0, rc = 0;
+
+    up = malloc(ISO_DEPTH_MAX * sizeof(*up));
+    rest = malloc(ISO_WALK_MAX);
+    next = malloc(ISO_WALK_MAX);
+    if (!up || !rest || !next) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (strlcpy8(rest, path, ISO_WALK_MAX) >= ISO_WALK_MAX) {
+        rc = -ENAMETOOLONG;
+        goto out;
+    }
+    p = rest;
+    for (;;) {
+        size_t n = 0;
+        while (*p == '/')
+            p++;
+        while (p[n] && p[n] != '/')
+            n++;
+        if (n == 0)
+            break;
+        if (n >= sizeof(comp)) {
+            rc = -ENAMETOOLONG;
+            goto out;
+        }
+        memcpy(comp, p, n);
+        comp[n] = 0;
+        p += n;
+        if (!cur_dir) {
+            rc = -ENOTDIR;
+            goto out;
+        }
+        if (strcmp8(comp, ".") == 0)
+            continue;
+        if (strcmp8(comp, "..") == 0) {
+            if (depth)
+                cur = up[--depth];
+            continue;
+        }
+        dir_init(d, vol, cur.off, cur.size);
+        rc = dir_lookup(d, comp);
+        if (rc)
+            goto out;
+        if (d->is_link) {
+            const char *t = d->rec.target;
+            char *swap;
+            if (++follows > RR_LINK_MAX) {
+                rc = shell_error(-ELOOP, "%s: ISO9660 symlink '%s' -> '%s': more than %d symlinks "
+                                 "in one path (a loop)", vol->dev, comp, t, RR_LINK_MAX);
+                goto out;
+            }
+            if (!t[0]) {
+                rc = shell_error(-ENOENT, "%s: ISO9660 symlink '%s' is empty", vol->dev, comp);
+                goto out;
+            }
+            if (t[0] == '/') {
+                depth = 0;
+                cur.off = iv->root_off;
+                cur.size = iv->root_size;
+            }
+            if ((size_t)snprintf(next, ISO_WALK_MAX, "%s/%s", t, p) >= ISO_WALK_MAX) {
+                rc = -ENAMETOOLONG;
+                goto out;
+            }
+            swap = rest;
+            rest = next;
+            next = swap;
+            p = rest;
+            continue;
+        }
+        if (d->is_dir) {
+            /* a directory is one extent; its size is the record's */
+            struct walk_dir child = { d->first_off, (uint32_t)d->size_total };
+            rc = check_on_media(vol, "directory", comp, child.off, child.size);
+            if (rc)
+                goto out;
+            for (int i = 0; i <= depth; i++)
+                if ((i < depth ? up[i].off : cur.off) == child.off) {
+                    rc = shell_error(-ELOOP, "%s: ISO9660 directory '%s' at byte %llu is its own "
+                                     "ancestor (a loop)", vol->dev, comp,
+                                     (unsigned long long)child.off);
+                    goto out;
+                }
+            if (depth == ISO_DEPTH_MAX) {
+                rc = -ENAMETOOLONG;
+                goto out;
+            }
+            up[depth++] = cur;
+            cur = child;
+        } else {
+            if (d->interleaved) {
+                rc = shell_error(-ENOTSUP, "%s: ISO9660 file '%s' is interleaved, which is not "
+                                 "supported", vol->dev, comp);
+                goto out;
+            }
+            for (size_t i = 0; i < d->nruns; i++) {
+                rc = check_on_media(vol, "file", comp, d->runs[i].disk_off, d->runs[i].len);
+                if (rc)
+                    goto out;
+            }
+            cur_dir = false;
+        }
+    }
+    *is_dir = cur_dir;
+    *off = cur.off;
+    *size = cur.size;
+out:
+    free(up);
+    free(rest);
+    free(next);
+    return rc;
+}
+
+static int iso_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+{
     struct iso_dir *d;
     struct iso_file *f;
+    uint64_t off;
+    uint32_t size;
+    bool is_dir;
+    int rc;
 
     if (!vol->drive)
         return -ENODEV;
@@ -358,67 +843,22 @@ static int iso_open(struct fs_volume *vol, const char *path, struct fs_file **ou
         rc = -ENOMEM;
         goto err;
     }
-    while (*path) {
-        size_t n = 0;
-        while (*path == '/')
-            path++;
-        while (path[n] && path[n] != '/')
-            n++;
-        if (n == 0)
-            break;
-        if (n >= sizeof(comp)) {
-            rc = -ENAMETOOLONG;
-            goto err;
-        }
-        memcpy(comp, path, n);
-        comp[n] = 0;
-        path += n;
-        if (!cur_dir) {
-            rc = -ENOTDIR;
-            goto err;
-        }
-        if (depth == ISO_DEPTH_MAX) {
-            rc = -ENAMETOOLONG;
-            goto err;
-        }
-        ancestors[depth++] = cur_off;
-        dir_init(d, vol, cur_off, cur_size);
-        rc = dir_lookup(d, comp);
-        if (rc)
-            goto err;
-        cur_dir = d->is_dir;
-        if (cur_dir) {
-            /* a directory is one extent; its size is the record's */
-            cur_off = d->first_off;
-            cur_size = (uint32_t)d->size_total;
-            rc = check_on_media(vol, "directory", comp, cur_off, cur_size);
-            if (rc)
-                goto err;
-            for (int i = 0; i < depth; i++)
-                if (ancestors[i] == cur_off) {
-                    rc = shell_error(-ELOOP, "%s: ISO9660 directory '%s' at byte %llu is its own "
-                                     "ancestor (a loop)", vol->dev, comp,
-                                     (unsigned long long)cur_off);
-                    goto err;
-                }
-        } else {
-            if (d->interleaved) {
-                rc = shell_error(-ENOTSUP, "%s: ISO9660 file '%s' is interleaved, which is not "
-                                 "supported", vol->dev, comp);
-                goto err;
-            }
-            for (size_t i = 0; i < d->nruns; i++) {
-                rc = check_on_media(vol, "file", comp, d->runs[i].disk_off, d->runs[i].len);
-                if (rc)
-                    goto err;
-            }
-        }
-    }
+    rc = iso_walk(vol, path, d, &is_dir, &off, &size);
+    if (rc)
+        goto err;
     f->f.vol = vol;
-    f->f.is_dir = cur_dir;
-    if (cur_dir) {
-        f->f.size = cur_size;
-        dir_init(d, vol, cur_off, cur_size);
+    f->f.is_dir = is_dir;
+    if (is_dir) {
+        f->path = strdup8(path);
+        if (!f->path) {
+            rc = -ENOMEM;
+            goto err;
+        }
+        f->f.size = size;
+        free(d->runs);
+        dir_init(d, vol, off, size);
+        d->runs = NULL;
+        d->nruns = d->cap = 0;
         f->dir = d;
         d = NULL;
     } else {
@@ -471,7 +911,34 @@ static int iso_read(struct fs_file *file, uint64_t off, void *buf, size_t len, s
     return 0;
 }
 
-/* Copy a UTF-8 name into out, cut at a character boundary when it does not fit. */
+/*
+ * A symlink in a listing shows as what it points to (as `ls -L` would); a
+ * dangling link or a loop shows as an empty file, and its error is not kept.
+ */
+static void link_stat(struct iso_file *f, const char *name, struct fs_dirent *ent)
+{
+    char *path = malloc(ISO_WALK_MAX), *saved = malloc(sizeof(shell.errmsg));
+    struct iso_dir *d = calloc(1, sizeof(*d));
+    uint64_t off;
+    uint32_t size;
+    bool is_dir;
+    ent->size = 0;
+    ent->is_dir = false;
+    if (path && saved && d &&
+        (size_t)snprintf(path, ISO_WALK_MAX, "%s/%s", f->path, name) < ISO_WALK_MAX) {
+        strlcpy8(saved, shell.errmsg, sizeof(shell.errmsg));
+        if (iso_walk(f->f.vol, path, d, &is_dir, &off, &size) == 0) {
+            ent->is_dir = is_dir;
+            ent->size = is_dir ? size : d->size_total;
+        }
+        strlcpy8(shell.errmsg, saved, sizeof(shell.errmsg));
+    }
+    if (d)
+        free(d->runs);
+    free(d);
+    free(saved);
+    free(path);
+}
 
 static int iso_readdir(struct fs_file *dir, struct fs_dirent *ent)
 {
@@ -482,6 +949,8 @@ static int iso_readdir(struct fs_file *dir, struct fs_dirent *ent)
     utf8_copy(ent->name, sizeof(ent->name), f->dir->rec.name);
     ent->size = f->dir->size_total;
     ent->is_dir = f->dir->is_dir;
+    if (f->dir->is_link)
+        link_stat(f, f->dir->rec.name, ent);
     return 1;
 }
 
@@ -491,6 +960,7 @@ static void iso_close(struct fs_file *file)
     if (f->dir)
         free(f->dir->runs);
     free(f->dir);
+    free(f->path);
     free(f->runs);
     free(f);
 }
@@ -550,11 +1020,32 @@ static bool is_joliet(const uint8_t *vd)
     return e[0] == '%' && e[1] == '/' && (e[2] == '@' || e[2] == 'C' || e[2] == 'E');
 }
 
+/*
+ * Rock Ridge on the primary tree: an SP entry opening the root's "." record,
+ * then an ER naming RRIP, or Rock Ridge entries without one (as Linux
+ * accepts). A broken root record or continuation just means no Rock Ridge.
+ */
+static void rr_probe(struct fs_volume *vol, struct iso_vol *iv)
+{
+    struct iso_dir *d = calloc(1, sizeof(*d));
+    if (!d)
+        return;
+    dir_init(d, vol, iv->root_off, iv->root_size);
+    d->probe = true;
+    if (dir_next_record(d, &d->rec) == 1 && d->rec.dot && d->rec.sp &&
+        (d->rec.rrip || d->rec.rr_seen)) {
+        iv->rr = true;
+        iv->rr_skip = d->rec.sp_skip;
+    }
+    free(d->runs);
+    free(d);
+}
+
 static int iso_mount(struct fs_volume *vol)
 {
     struct drive *d = vol->drive;
     uint8_t *buf, *pvd, *svd;
-    bool have_pvd = false, have_svd = false;
+    bool have_pvd = false, have_svd = false, joliet_ok = false;
     struct iso_vol *iv = NULL;
     int rc = -ENODEV;
 
@@ -590,11 +1081,16 @@ static int iso_mount(struct fs_volume *vol)
     rc = descriptor_root(vol, pvd, "primary", &iv->block_size, &iv->root_off, &iv->root_size);
     if (rc)
         goto out;
+    vol->priv = iv; /* the probe reads through it */
+    rr_probe(vol, iv);
+    vol->priv = NULL;
     if (have_svd) {
         uint32_t bs, size;
         uint64_t off;
         /* a broken Joliet tree is not fatal: the primary one is still there */
-        if (descriptor_root(vol, svd, "Joliet", &bs, &off, &size) == 0) {
+        joliet_ok = descriptor_root(vol, svd, "Joliet", &bs, &off, &size) == 0;
+        /* Rock Ridge wins: case, full names, symlinks (see the top of the file) */
+        if (joliet_ok && !iv->rr) {
             iv->joliet = true;
             iv->block_size = bs;
             iv->root_off = off;
@@ -602,7 +1098,7 @@ static int iso_mount(struct fs_volume *vol)
         } /* else its message goes: fs.c drops a mount's messages when it succeeds */
     }
     volume_id(pvd, false, iv->label, sizeof(iv->label));
-    if (iv->joliet) {
+    if (joliet_ok) {
         /*
          * Joliet's identifier holds 16 characters, the primary one 32: when
          * the Joliet one is just the start of the primary one, the label was

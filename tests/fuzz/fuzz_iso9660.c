@@ -1,11 +1,13 @@
 /*
- * libFuzzer harness for the ISO9660/Joliet driver (fs/iso9660.c). The input
+ * libFuzzer harness for the ISO9660/Joliet/Rock Ridge driver (fs/iso9660.c). The input
  * is the image from byte 32768 (sector 16: the volume descriptors) on, in a
  * zeroed 512 KiB CD with 2048-byte blocks, so a seed is a small ISO with its
  * system area cut off (tests/fuzz/seeds/fuzz_iso9660.sh). The harness
  * mounts it, asks for the label and uuid, and walks the tree (bounded),
  * reading the start and the end of every file and its extents, which must
- * cover the file and lie on the disk.
+ * cover the file and lie on the disk. Rock Ridge symlinks are followed by
+ * the opens and resolved by the listings; a few fixed paths through links
+ * and names that differ in case are tried too.
  */
 #include "../../disk/drive.h"
 #include "../../fs/fs.h"
@@ -91,6 +93,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (fs_volume_uuid(vol, buf, sizeof(buf)) == 0 && strlen8(buf) != 22)
             __builtin_trap();
         walk("(cd0)", 0);
+        static const char *const paths[] = { "(cd0)/rel", "(cd0)/abs_dir/x.txt",
+                                             "(cd0)/sub/up", "(cd0)/loop1", "(cd0)/CASE.TXT" };
+        for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+            struct fs_file *f;
+            if (fs_open(paths[i], &f) == 0) {
+                if (!fs_is_dir(f))
+                    check_file(f);
+                fs_close(f);
+            }
+        }
     }
     return 0;
 }

@@ -3,8 +3,10 @@
  * what xorriso does not make: multi-extent files whose extents are not
  * contiguous (reads across them, the extent list), a logical block size of
  * 512, the uuid's fallback to the modification date, Joliet names with
- * surrogate pairs and versions, and broken chains. tests/drives/iso9660.sh
- * covers real images.
+ * surrogate pairs and versions, broken chains, and Rock Ridge entries that
+ * the tools do not write (no ER, an SP skip length, NM and SL continued
+ * across entries, hostile continuation areas). tests/drives/iso9660.sh and
+ * iso9660_rr.sh cover real images.
  */
 #include "test.h"
 
@@ -279,4 +281,145 @@ TEST(iso9660_bad_chains)
     memset(img, 0, sizeof(img));
     attach(PLAT_DISK_CD, 2048);
     ok_str(read_str("(cd0)/x", 0, 1), "open -19");
+}
+
+/* A directory record with a system use area su (Rock Ridge entries); returns its length. */
+static size_t rec_su(uint8_t *p, uint32_t lba, uint32_t size, uint8_t flags, const char *name,
+                     const void *su, size_t sulen)
+{
+    size_t nlen = name[0] ? strlen(name) : 1, at = 33 + nlen + (nlen % 2 == 0);
+    size_t len = rec(p, lba, size, flags, name, nlen);
+    memcpy(p + at, su, sulen);
+    len = at + sulen + ((at + sulen) & 1);
+    p[0] = (uint8_t)len;
+    return len;
+}
+
+/*
+ * Rock Ridge built by hand, for what the tools do not make: no ER (entries
+ * alone are enough, as in Linux), an SP skip length of 2, NM continued
+ * across entries, an NM with the CURRENT flag on a file (ignored), SL
+ * components continued across components and entries with ROOT, a name in
+ * a continuation area, and a Joliet tree that Rock Ridge wins over.
+ */
+static void rr_image(void)
+{
+    static const uint8_t dot_su[] = { 'S', 'P', 7, 1, 0xBE, 0xEF, 2,
+                                      'R', 'R', 5, 1, 0x89 };
+    static const uint8_t long_su[] = { 0xAA, 0xAA, 'N', 'M', 9, 1, 1, 'L', 'o', 'n', 'g',
+                                       'N', 'M', 13, 1, 0, 'N', 'a', 'm', 'e', '.', 't', 'x', 't' };
+    /* "/su" + "b" (one component continued), then "f.txt" in a second SL entry */
+    static const uint8_t link_su[] = { 0, 0, 'S', 'L', 14, 1, 1, 8, 0, 1, 2, 's', 'u', 0, 1, 'b',
+                                       'S', 'L', 12, 1, 0, 0, 5, 'f', '.', 't', 'x', 't' };
+    static const uint8_t ce_su[] = { 0, 0, 'C', 'E', 28, 1, 24, 0, 0, 0, 0, 0, 0, 24,
+                                     100, 0, 0, 0, 0, 0, 0, 100, 13, 0, 0, 0, 0, 0, 0, 13 };
+    static const uint8_t ce_area[] = { 'N', 'M', 11, 1, 0, 'F', 'r', 'o', 'm', 'C', 'E',
+                                       'S', 'T', 4, 1 };
+    static const uint8_t cur_su[] = { 0, 0, 'N', 'M', 6, 1, 2, 'x' };
+    static const uint8_t sub_su[] = { 0, 0, 'N', 'M', 8, 1, 0, 's', 'u', 'b' };
+    static const uint8_t f_su[] = { 0, 0, 'N', 'M', 10, 1, 0, 'f', '.', 't', 'x', 't' };
+    uint8_t *root = img + 20 * SEC, *sub = img + 22 * SEC;
+    size_t o;
+    memset(img, 0, sizeof(img));
+    descriptor(16, 1, 2048, 20, SEC, "RRHAND", "2020010100000000", "2020010100000000");
+    descriptor(17, 2, 2048, 26, SEC, "JOLIET", "2020010100000000", "2020010100000000");
+    terminator(18);
+    o = rec_su(root, 20, SEC, 2, "\0", dot_su, sizeof(dot_su));
+    o += rec(root + o, 20, SEC, 2, "\1", 1);
+    o += rec_su(root + o, 30, 5, 0, "A.TXT;1", long_su, sizeof(long_su));
+    o += rec_su(root + o, 0, 0, 0, "L.;1", link_su, sizeof(link_su));
+    o += rec_su(root + o, 31, 2, 0, "C.;1", ce_su, sizeof(ce_su));
+    o += rec_su(root + o, 32, 3, 0, "D.;1", cur_su, sizeof(cur_su));
+    rec_su(root + o, 22, SEC, 2, "SUB", sub_su, sizeof(sub_su));
+    o = rec(sub, 22, SEC, 2, "\0", 1);
+    o += rec(sub + o, 20, SEC, 2, "\1", 1);
+    rec_su(sub + o, 33, 5, 0, "F.TXT;1", f_su, sizeof(f_su));
+    memcpy(img + 24 * SEC + 100, ce_area, sizeof(ce_area));
+    /* the Joliet tree: one file, which must not be what is shown */
+    o = rec(img + 26 * SEC, 26, SEC, 2, "\0", 1);
+    o += rec(img + 26 * SEC + o, 26, SEC, 2, "\1", 1);
+    rec(img + 26 * SEC + o, 30, 5, 0, "\0j\0o\0l", 6);
+    memcpy(img + 30 * SEC, "hello", 5);
+    memcpy(img + 31 * SEC, "ce", 2);
+    memcpy(img + 32 * SEC, "cur", 3);
+    memcpy(img + 33 * SEC, "inner", 5);
+}
+
+static const char *list(const char *path)
+{
+    static char names[512];
+    struct fs_file *d;
+    struct fs_dirent ent;
+    names[0] = 0;
+    if (fs_open(path, &d) != 0)
+        return "open failed";
+    while (fs_readdir(d, &ent) == 1) {
+        char one[sizeof(ent.name) + 32];
+        snprintf(one, sizeof(one), "%s%s=%llu ", ent.name, ent.is_dir ? "/" : "",
+                 (unsigned long long)ent.size);
+        strncat(names, one, sizeof(names) - strlen(names) - 1);
+    }
+    fs_close(d);
+    return names;
+}
+
+TEST(iso9660_rock_ridge_by_hand)
+{
+    rr_image();
+    attach(PLAT_DISK_CD, 2048);
+    ok_str(list("(cd0)/"), "LongName.txt=5 L=5 FromCE=2 D=3 sub/=2048 ");
+    ok_str(read_str("(cd0)/LongName.txt", 0, 10), "hello");
+    ok_str(read_str("(cd0)/longname.TXT", 0, 10), "hello");
+    ok_str(read_str("(cd0)/L", 0, 10), "inner");
+    ok_str(read_str("(cd0)/FromCE", 0, 10), "ce");
+    ok_str(read_str("(cd0)/sub/f.txt", 0, 10), "inner");
+    /* no SP: the same records are plain ISO9660, and Joliet wins */
+    img[20 * SEC + 34] = 'X';
+    attach(PLAT_DISK_CD, 2048);
+    ok_str(list("(cd0)/"), "jol=5 ");
+    /* SP but nothing of Rock Ridge after it: not Rock Ridge either */
+    img[20 * SEC + 34] = 'S';
+    img[20 * SEC + 41] = 'Z';
+    attach(PLAT_DISK_CD, 2048);
+    ok_str(list("(cd0)/"), "jol=5 ");
+}
+
+/* The first place in the root directory's sector where n bytes pat are. */
+static uint8_t *in_root(const void *pat, size_t n)
+{
+    for (uint8_t *p = img + 20 * SEC; p + n <= img + 21 * SEC; p++)
+        if (memcmp(p, pat, n) == 0)
+            return p;
+    return img + 95 * SEC; /* harmless; the checks after it fail */
+}
+
+/* Hostile Rock Ridge: a continuation area across its block, SL components past their entry. */
+TEST(iso9660_rock_ridge_bad)
+{
+    uint8_t *e;
+    rr_image();
+    e = in_root("CE\x1c", 3);
+    e[12] = 0xF8; /* offset 2040 with 13 bytes: past the block's end */
+    e[13] = 0x07;
+    attach(PLAT_DISK_CD, 2048);
+    ok_str(read_str("(cd0)/FromCE", 0, 1), "open -203");
+    ok_str(read_str("(cd0)/x", 0, 1), "open -203");
+    rr_image();
+    e = in_root("SL\x0e", 3);
+    e[6] = 40;    /* the ROOT component claims 40 bytes of a 14-byte entry */
+    attach(PLAT_DISK_CD, 2048);
+    ok_str(read_str("(cd0)/L", 0, 1), "open -203");
+    /* a continuation area that is the record's own system use area: a loop */
+    rr_image();
+    e = in_root("CE\x1c", 3);
+    e[4 + 0] = 20;
+    e[4 + 7] = 20;
+    e[12] = (uint8_t)((e - img) % SEC);
+    e[12 + 7] = e[12];
+    e[13] = (uint8_t)(((e - img) % SEC) >> 8);
+    e[13 + 5] = e[13];
+    e[20] = 28;
+    e[20 + 7] = 28;
+    attach(PLAT_DISK_CD, 2048);
+    ok_str(read_str("(cd0)/FromCE", 0, 1), "open -40");
 }
