@@ -22,7 +22,7 @@ static int blocklist_exec(struct cmd_args *a)
         return shell_fail(rc, "blocklist", path);
     rc = fs_extents(f, &ext, &n);
     if (rc) {
-        if (rc == -ENOTSUP)
+        if (rc == -ENOTSUP && !shell.errmsg[0]) /* else the driver said why */
             shell_error(rc, "blocklist: %s: its filesystem (%s) does not say where files lie",
                         path, f->vol ? fs_volume_type(f->vol) : "none");
         else

@@ -80,11 +80,61 @@ def ext(kind, block):
     return build
 
 
+def copy_tree_into(mnt):
+    for e in os.listdir(tree):
+        src = os.path.join(tree, e)
+        if os.path.isdir(src):
+            shutil.copytree(src, os.path.join(mnt, e))
+        else:
+            shutil.copy(src, mnt)
+
+
+def exfat(img):
+    # mkfs.exfat makes it; exfat-fuse fills it, which needs a block device: a loop device
+    mnt = os.path.join(work, 'exfat-mnt')
+    os.makedirs(mnt, exist_ok=True)
+    run(['truncate', '-s', '64M', img])
+    run(['mkfs.exfat', '-L', 'MATRIX', img])
+    loop = subprocess.run(['losetup', '-f', '--show', img], stdout=subprocess.PIPE,
+                          check=True).stdout.decode().strip()
+    try:
+        run(['mount.exfat-fuse', loop, mnt])
+        try:
+            copy_tree_into(mnt)
+        finally:
+            run(['umount', mnt])
+    finally:
+        run(['losetup', '-d', loop])
+    return ['--hd', img]
+
+
+def ntfs(img):
+    # mkntfs makes the volume, ntfs-3g (FUSE) fills it
+    mnt = os.path.join(work, 'ntfs-mnt')
+    os.makedirs(mnt, exist_ok=True)
+    run(['truncate', '-s', '128M', img])
+    run(['mkntfs', '-F', '-f', '-q', '-L', 'MATRIX', img])
+    run(['ntfs-3g', img, mnt])
+    try:
+        copy_tree_into(mnt)
+    finally:
+        run(['umount', mnt])
+    return ['--hd', img]
+
+
+def udf(img):
+    # a UDF 1.02 bridge disc: udf.c is probed before iso9660 and must win
+    run(['genisoimage', '-quiet', '-input-charset', 'utf-8', '-udf', '-D', '-J', '-joliet-long',
+         '-V', 'MATRIX', '-o', img, tree])
+    return ['--cd', img]
+
+
 # names a filesystem puts in its root by itself
 EXTRA_ROOT = {'ext2': {'lost+found/'}, 'ext3': {'lost+found/'}, 'ext4': {'lost+found/'}}
 
 BUILDERS = [('fat16', fat(16)), ('fat32', fat(32)), ('iso9660', iso),
-            ('ext2', ext('ext2', 1024)), ('ext3', ext('ext3', 4096)), ('ext4', ext('ext4', 4096))]
+            ('ext2', ext('ext2', 1024)), ('ext3', ext('ext3', 4096)), ('ext4', ext('ext4', 4096)),
+            ('exfat', exfat), ('ntfs', ntfs), ('udf', udf)]
 
 
 def check_image(name, args, files):
@@ -146,6 +196,11 @@ def check_image(name, args, files):
                     what, sorted(want - got)[:5], sorted(got - want)[:5]))
     if not bad and not out.startswith(b'==END', pos):
         bad.append('no end marker: %r' % out[pos:pos + 300])
+    # the filesystem that read it is the one it was made as (UDF bridge discs: udf, not iso9660)
+    listing = subprocess.run([mapboot] + args + ['-c', 'ls'], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=60).stdout.decode('utf-8', 'replace')
+    if '%s: %s' % (dev, name) not in listing:
+        bad.append('mounted as something else: %r' % listing[:200])
     if bad:
         print('FAIL matrix_%s' % name)
         for b in bad[:10]:
@@ -164,7 +219,8 @@ def main():
         try:
             args = build(img)
         except subprocess.CalledProcessError as e:
-            print('FAIL matrix_%s: building the image failed: %s' % (name, e.stderr.decode()[-500:]))
+            err = e.stderr.decode()[-500:] if e.stderr else ''
+            print('FAIL matrix_%s: building the image failed: %s %s' % (name, e.cmd, err))
             continue
         check_image(name, args, files)
         os.unlink(img)
