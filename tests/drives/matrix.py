@@ -6,7 +6,10 @@
 One tree is generated (deep directories; long, Unicode and mixed-case names;
 a 0-byte file; a file of exactly 4 KiB; a 3 MiB random file; 2000 files in
 one directory) and written into an image of every filesystem mapboot reads,
-with the real mkfs tools. The host shell then lists every directory and cats
+with the real mkfs tools. Where a filesystem holds them cheaply, the tree
+also has a symlink to a directory (ext, ISO9660 Rock Ridge) and a 5 GiB
+sparse file (ext); fragmented files are made per filesystem in NAME.sh,
+since each tool fragments differently. The host shell then lists every directory and cats
 every file of each image in one run, and the listings and sha256 of the
 contents are compared with the tree. Prints PASS/FAIL lines.
 """
@@ -14,6 +17,10 @@ import hashlib, os, random, shutil, subprocess, sys
 
 mapboot, work = sys.argv[1], sys.argv[2]
 tree = os.path.join(work, 'tree')
+links_tree = os.path.join(work, 'tree-links')  # tree plus links/
+extra_tree = os.path.join(work, 'tree-extra')  # tree plus links/ and sparse/
+SPARSE_SIZE = 5 << 30
+SPARSE_MARKS = {0: b'START!', 4 << 30: b'MIDDLE', SPARSE_SIZE - 6: b'ENDEND'}
 env = dict(os.environ, MTOOLS_SKIP_CHECK='1')
 
 
@@ -43,6 +50,17 @@ def make_tree():
     put('random.bin', rnd.randbytes(3 << 20))
     for i in range(2000):
         put('many/file%04d.txt' % i, b'file %d\n' % i)
+    shutil.rmtree(links_tree, ignore_errors=True)
+    shutil.copytree(tree, links_tree)
+    os.makedirs(os.path.join(links_tree, 'links'))
+    os.symlink('../level1/level2', os.path.join(links_tree, 'links', 'to_level2'))
+    shutil.rmtree(extra_tree, ignore_errors=True)
+    shutil.copytree(links_tree, extra_tree, symlinks=True)
+    os.makedirs(os.path.join(extra_tree, 'sparse'))
+    with open(os.path.join(extra_tree, 'sparse', 'big5g.bin'), 'wb') as f:
+        for off, mark in SPARSE_MARKS.items():
+            f.seek(off)
+            f.write(mark)
     return files
 
 
@@ -57,39 +75,39 @@ def mb_quote(path):
 
 # ---- image builders: (name, function(img) -> mapboot disk arguments) ----
 def fat(bits):
-    def build(img):
+    def build(img, src):
         size_mb = 48 if bits == 32 else 32
         run(['mkfs.fat', '-C', '-F', str(bits), '-n', 'MATRIX', img, str(size_mb * 1024)])
-        entries = [os.path.join(tree, e) for e in sorted(os.listdir(tree))]
+        entries = [os.path.join(src, e) for e in sorted(os.listdir(src))]
         run(['mcopy', '-s', '-i', img] + entries + ['::/'])
         return ['--hd', img]
     return build
 
 
-def iso(img):
+def iso(img, src):
     run(['xorriso', '-as', 'mkisofs', '-quiet', '-J', '-joliet-long', '-R', '-V', 'MATRIX',
-         '-o', img, tree])
+         '-o', img, src])
     return ['--cd', img]
 
 
 def ext(kind, block):
-    def build(img):
-        run(['mke2fs', '-q', '-F', '-t', kind, '-b', str(block), '-L', 'MATRIX', '-d', tree,
+    def build(img, src):
+        run(['mke2fs', '-q', '-F', '-t', kind, '-b', str(block), '-L', 'MATRIX', '-d', src,
              img, '64M'])
         return ['--hd', img]
     return build
 
 
-def copy_tree_into(mnt):
-    for e in os.listdir(tree):
-        src = os.path.join(tree, e)
-        if os.path.isdir(src):
-            shutil.copytree(src, os.path.join(mnt, e))
+def copy_tree_into(src, mnt):
+    for e in os.listdir(src):
+        path = os.path.join(src, e)
+        if os.path.isdir(path):
+            shutil.copytree(path, os.path.join(mnt, e))
         else:
-            shutil.copy(src, mnt)
+            shutil.copy(path, mnt)
 
 
-def exfat(img):
+def exfat(img, src):
     # mkfs.exfat makes it; exfat-fuse fills it, which needs a block device: a loop device
     mnt = os.path.join(work, 'exfat-mnt')
     os.makedirs(mnt, exist_ok=True)
@@ -100,7 +118,7 @@ def exfat(img):
     try:
         run(['mount.exfat-fuse', loop, mnt])
         try:
-            copy_tree_into(mnt)
+            copy_tree_into(src, mnt)
         finally:
             run(['umount', mnt])
     finally:
@@ -108,7 +126,7 @@ def exfat(img):
     return ['--hd', img]
 
 
-def ntfs(img):
+def ntfs(img, src):
     # mkntfs makes the volume, ntfs-3g (FUSE) fills it
     mnt = os.path.join(work, 'ntfs-mnt')
     os.makedirs(mnt, exist_ok=True)
@@ -116,21 +134,26 @@ def ntfs(img):
     run(['mkntfs', '-F', '-f', '-q', '-L', 'MATRIX', img])
     run(['ntfs-3g', img, mnt])
     try:
-        copy_tree_into(mnt)
+        copy_tree_into(src, mnt)
     finally:
         run(['umount', mnt])
     return ['--hd', img]
 
 
-def udf(img):
+def udf(img, src):
     # a UDF 1.02 bridge disc: udf.c is probed before iso9660 and must win
     run(['genisoimage', '-quiet', '-input-charset', 'utf-8', '-udf', '-D', '-J', '-joliet-long',
-         '-V', 'MATRIX', '-o', img, tree])
+         '-V', 'MATRIX', '-o', img, src])
     return ['--cd', img]
 
 
-# names a filesystem puts in its root by itself
-EXTRA_ROOT = {'ext2': {'lost+found/'}, 'ext3': {'lost+found/'}, 'ext4': {'lost+found/'}}
+# what a filesystem gets beyond the common tree: a symlink, a 5 GiB sparse file
+EXTRAS = {'iso9660': {'symlink'}, 'ext2': {'symlink', 'sparse'}, 'ext3': {'symlink', 'sparse'},
+          'ext4': {'symlink', 'sparse'}}
+# names in the root beyond the common tree (the extras' folders, ext's lost+found)
+EXTRA_ROOT = {'iso9660': {'links/'}}
+for _k in ('ext2', 'ext3', 'ext4'):
+    EXTRA_ROOT[_k] = {'lost+found/', 'links/', 'sparse/'}
 
 BUILDERS = [('fat16', fat(16)), ('fat32', fat(32)), ('iso9660', iso),
             ('ext2', ext('ext2', 1024)), ('ext3', ext('ext3', 4096)), ('ext4', ext('ext4', 4096)),
@@ -209,6 +232,33 @@ def check_image(name, args, files):
         print('PASS matrix_%s: %d directories, %d files' % (name, len(alldirs), len(files)))
 
 
+def check_extras(name, args):
+    dev = '(cd0)' if args[0] == '--cd' else '(hd0)'
+    extras = EXTRAS.get(name, set())
+    checks = []
+    if 'symlink' in extras:
+        deep = '/'.join('level%d' % i for i in range(3, 11))
+        checks.append(('symlink_dir_listed', 'ls %s/links/' % dev, 'to_level2/  \n'))
+        checks.append(('symlink_followed', 'cat %s/links/to_level2/%s/deep.txt' % (dev, deep),
+                       'at the bottom\n'))
+    if 'sparse' in extras:
+        f = '%s/sparse/big5g.bin' % dev
+        checks.append(('sparse_size', 'ls %s' % f, '%s  %d\n' % (f, SPARSE_SIZE)))
+        for off, mark in SPARSE_MARKS.items():
+            checks.append(('sparse_mark_%d' % off, 'cat --skip=%d --length=6 %s' % (off, f),
+                           mark.decode()))
+        checks.append(('sparse_hole_zeros', 'cat --hex --skip=%d --length=16 %s' % (3 << 30, f),
+                       'C0000000: 00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  '
+                       '................\n'))
+    for what, cmd, want in checks:
+        got = subprocess.run([mapboot] + args + ['-c', cmd], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, timeout=120).stdout.decode('utf-8', 'replace')
+        if got == want:
+            print('PASS matrix_%s_%s' % (name, what))
+        else:
+            print('FAIL matrix_%s_%s\n  got:  %r\n  want: %r' % (name, what, got[:300], want))
+
+
 def main():
     files = make_tree()
     only = os.environ.get('MATRIX_ONLY', '').split()
@@ -217,12 +267,15 @@ def main():
             continue
         img = os.path.join(work, name + '.img')
         try:
-            args = build(img)
+            extras = EXTRAS.get(name, set())
+            src = extra_tree if 'sparse' in extras else links_tree if extras else tree
+            args = build(img, src)
         except subprocess.CalledProcessError as e:
             err = e.stderr.decode()[-500:] if e.stderr else ''
             print('FAIL matrix_%s: building the image failed: %s %s' % (name, e.cmd, err))
             continue
         check_image(name, args, files)
+        check_extras(name, args)
         os.unlink(img)
 
 
