@@ -11,6 +11,7 @@
 #include "../../fs/fs.h"
 #include "../../src/platform.h"
 #include "../host/host.h"
+#include "fs_walk.h"
 
 #include <stdint.h>
 
@@ -18,76 +19,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define DISK_SIZE (4u << 20)
 #define INPUT_MAX (64u << 10)
-#define DEPTH_MAX 8
-#define ENTRIES_MAX 64  /* per directory */
-#define OPENS_MAX 400   /* per input: a tree of crossed links can be huge */
-#define READ_MAX (1u << 20)
 
-static uint8_t *disk, *chunk;
-static int opens;
-
-static void read_file(struct fs_file *f)
-{
-    struct fs_extent *ext;
-    size_t n, got;
-    uint64_t off = 0, end = MIN(fs_size(f), (uint64_t)READ_MAX);
-    while (off < end) {
-        if (fs_read(f, off, chunk, 65536, &got) || got == 0)
-            break;
-        if (got > 65536)
-            __builtin_trap();
-        off += got;
-    }
-    if (fs_extents(f, &ext, &n) == 0) {
-        uint64_t at = 0;
-        for (size_t i = 0; i < n; i++) {
-            /* extents are in file order, cover [0, size) and lie on the disk */
-            if (ext[i].file_off != at || !ext[i].len ||
-                (ext[i].disk_off != FS_EXTENT_HOLE &&
-                 (ext[i].disk_off > DISK_SIZE || ext[i].len > DISK_SIZE - ext[i].disk_off)))
-                __builtin_trap();
-            at += ext[i].len;
-        }
-        if (at != fs_size(f))
-            __builtin_trap();
-        free(ext);
-    }
-}
-
-static void walk(char *path, size_t len, int depth)
-{
-    struct fs_file *dir;
-    struct fs_dirent ent;
-    if (++opens > OPENS_MAX || fs_open(path, &dir))
-        return;
-    if (!fs_is_dir(dir)) {
-        read_file(dir);
-        fs_close(dir);
-        return;
-    }
-    for (int i = 0; i < ENTRIES_MAX && fs_readdir(dir, &ent) == 1; i++) {
-        size_t n = strlen8(ent.name);
-        if (!n || strchr8(ent.name, '/'))
-            __builtin_trap(); /* a name must be usable in a path */
-        if (depth >= DEPTH_MAX || len + 1 + n + 1 > FS_PATH_MAX)
-            continue;
-        path[len] = '/';
-        memcpy(path + len + 1, ent.name, n + 1);
-        walk(path, len + 1 + n, depth + 1);
-        path[len] = 0;
-    }
-    fs_close(dir);
-}
+static uint8_t *disk;
+static struct fs_walk w = { .disk_size = DISK_SIZE, .holes = true, .depth_max = 8,
+                            .entries_max = 64, .opens_max = 400, .read_max = 1u << 20 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[FS_PATH_MAX], label[256];
+    char label[256];
     struct drive *d;
     struct fs_volume *vol;
     if (!disk) {
         disk = calloc(1, DISK_SIZE); /* stays zero past the input: the disk is read-only */
-        chunk = malloc(65536);
-        if (!disk || !chunk)
+        if (!disk)
             __builtin_trap();
     }
     if (size > INPUT_MAX)
@@ -100,9 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (dev_find("(hd0)", &d) == 0 && fs_volume_of(d, &vol) == 0) {
         fs_volume_label(vol, label, sizeof(label));
         fs_volume_uuid(vol, label, sizeof(label));
-        opens = 0;
-        strlcpy8(path, "(hd0)", sizeof(path));
-        walk(path, strlen8(path), 0);
+        fs_walk_volume(&w, "(hd0)");
     }
     host_clear_disks();
     drive_reset();

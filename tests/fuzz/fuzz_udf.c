@@ -16,6 +16,7 @@
 #include "../../src/platform.h"
 #include "../../src/shell.h"
 #include "../host/host.h"
+#include "fs_walk.h"
 
 #include <stdint.h>
 
@@ -28,60 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define VDS_LEN 8192u
 #define REST_AT 131072u
 static uint8_t disk[DISK_SIZE];
-static int opens;
-
-static void check_file(struct fs_file *f)
-{
-    uint8_t buf[4096];
-    size_t got, n;
-    struct fs_extent *e;
-    uint64_t covered = 0;
-    if (fs_read(f, 0, buf, sizeof(buf), &got) == 0 && got > MIN(fs_size(f), sizeof(buf)))
-        __builtin_trap();
-    if (fs_size(f) > 0 && fs_read(f, fs_size(f) - 1, buf, 100, &got) == 0 && got != 1)
-        __builtin_trap();
-    if (fs_read(f, fs_size(f), buf, 10, &got) == 0 && got != 0)
-        __builtin_trap();
-    if (fs_extents(f, &e, &n) == 0) {
-        for (size_t i = 0; i < n; i++) {
-            if (e[i].file_off != covered || e[i].len == 0)
-                __builtin_trap();
-            if (e[i].disk_off != FS_EXTENT_HOLE &&
-                (e[i].disk_off > DISK_SIZE || e[i].len > DISK_SIZE - e[i].disk_off))
-                __builtin_trap();
-            covered += e[i].len;
-        }
-        if (covered != fs_size(f))
-            __builtin_trap();
-        free(e);
-    }
-}
-
-static void walk(const char *path, int depth)
-{
-    struct fs_file *d, *f;
-    struct fs_dirent ent;
-    char child[FS_PATH_MAX];
-    int n = 0;
-    if (depth > 6 || opens++ > 200 || fs_open(path, &d) != 0)
-        return;
-    if (!fs_is_dir(d)) {
-        check_file(d);
-        fs_close(d);
-        return;
-    }
-    while (n++ < 40 && fs_readdir(d, &ent) == 1) {
-        if (snprintf(child, sizeof(child), "%s/%s", path, ent.name) >= (int)sizeof(child))
-            continue;
-        if (ent.is_dir) {
-            walk(child, depth + 1);
-        } else if (opens++ < 200 && fs_open(child, &f) == 0) {
-            check_file(f);
-            fs_close(f);
-        }
-    }
-    fs_close(d);
-}
+static struct fs_walk w = { .disk_size = DISK_SIZE, .holes = true, .depth_max = 6,
+                            .entries_max = 40, .opens_max = 200, .read_max = 4096 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -101,13 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     host_clear_disks();
     drive_reset();
     host_add_mem_disk(disk, sizeof(disk), PLAT_DISK_HD, 512);
-    opens = 0;
     if (fs_volume_get("(hd0)", &vol) == 0) {
         if (fs_volume_label(vol, buf, sizeof(buf)) == 0 && strlen8(buf) >= sizeof(buf))
             __builtin_trap();
         if (fs_volume_uuid(vol, buf, sizeof(buf)) == 0 && strlen8(buf) != 16)
             __builtin_trap();
-        walk("(hd0)", 0);
+        fs_walk_volume(&w, "(hd0)");
     }
     return 0;
 }
