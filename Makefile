@@ -48,9 +48,9 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
-.PHONY: all efi host deps run test test-unit test-clang test-fuzz test-qemu \
+.PHONY: all efi host payloads deps run test test-unit test-clang test-fuzz test-qemu \
         clean esp fuzz bench
-all: efi host
+all: efi host payloads
 
 efi: $(BUILD)/BOOTX64.EFI
 host: $(BUILD)/host/mapboot $(BUILD)/host/mapboot-lint
@@ -69,6 +69,39 @@ $(BUILD)/BOOTX64.EFI: $(BUILD)/efi/mapboot.so
 	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
 	    --target efi-app-x86_64 --subsystem=10 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+# ---- test payloads (tests/payload): EFI programs that mapboot starts in the
+# QEMU cases, to look at a mapped drive from the other side. They use gnu-efi's
+# libefi (Print, device-path text) as any small EFI program would. payload.efi
+# is an application; testdrv.efi a boot-service driver for `load`.
+PAYLOADS := $(BUILD)/payload.efi $(BUILD)/testdrv.efi $(BUILD)/grub-payload.efi
+payloads: $(PAYLOADS)
+
+$(BUILD)/payload/%.o: tests/payload/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(efi) $<"; $(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/payload/%.so: $(BUILD)/payload/%.o efi/mapboot.lds
+	@echo "  LD $@"; $(LD) $(EFI_LDFLAGS) $< $(GNUEFI_LIB)/libefi.a $(GNUEFI_LIB)/libgnuefi.a -o $@
+	@undef=$$(nm -u $@); if [ -n "$$undef" ]; then \
+	    echo "error: undefined symbols in $@:"; echo "$$undef"; rm -f $@; exit 1; fi
+
+$(BUILD)/payload.efi: $(BUILD)/payload/payload.so
+	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
+	    --target efi-app-x86_64 --subsystem=10 $< $@
+
+$(BUILD)/testdrv.efi: $(BUILD)/payload/testdrv.so
+	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
+	    --target efi-bsdrv-x86_64 --subsystem=11 $< $@
+
+# A third-party payload from Debian's packages: GRUB (grub-efi-amd64-bin),
+# made standalone with an embedded grub.cfg that prints a line and halts.
+$(BUILD)/grub-payload.efi: tests/payload/grub.cfg
+	@mkdir -p $(dir $@)
+	grub-mkstandalone -O x86_64-efi --locales= --fonts= --themes= \
+	    --install-modules="normal echo halt search search_fs_file cat fat iso9660 part_gpt part_msdos" \
+	    --modules="normal echo halt search search_fs_file cat fat iso9660 part_gpt part_msdos" \
+	    -o $@ "boot/grub/grub.cfg=tests/payload/grub.cfg"
 
 $(BUILD)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -111,7 +144,7 @@ fuzz: $(FUZZ_BINS)
 # ---- set-up ----
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
-    e2fsprogs udftools
+    e2fsprogs udftools grub-common grub-efi-amd64-bin
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -159,10 +192,14 @@ test-qemu: $(BUILD)/BOOTX64.EFI
 test-fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS)
 
-# FAT32 file reads against raw BlockIo reads in QEMU (TCG): prints MiB/s and
-# their ratio, asserts nothing (not part of `make test`).
-bench: $(BUILD)/BOOTX64.EFI
+# In QEMU (TCG), each against a reference measured in the same run: FAT32 file
+# reads against raw BlockIo reads (tests/bench/run); map --mem against a raw
+# read, RAM-disk ReadBlocks against memcpy, and the fake-write overlay's cost
+# on reads (tests/bench/map). Prints MiB/s and ratios, asserts nothing (not
+# part of `make test`).
+bench: $(BUILD)/BOOTX64.EFI $(BUILD)/payload.efi
 	tests/bench/run $(BUILD)
+	tests/bench/map $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
