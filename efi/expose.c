@@ -162,3 +162,14 @@ EFI_HANDLE efi_exposed_handle(struct drive *d)
     struct exposed *x = d->exposed;
     return x ? x->handle : NULL;
 }
+
+int plat_blockio_count(void)
+{
+    EFI_GUID bio_guid = BLOCK_IO_PROTOCOL;
+    EFI_HANDLE *handles = NULL;
+    UINTN n = 0;
+    if (efi_bs->LocateHandleBuffer(ByProtocol, &bio_guid, NULL, &n, &handles) != EFI_SUCCESS)
+        return 0;
+    efi_bs->FreePool(handles);
+    return (int)n;
+}

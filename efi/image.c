@@ -15,6 +15,7 @@
 struct image {
     EFI_HANDLE handle;
     CHAR16 *options;
+    EFI_HANDLE cd;      /* the mapped CD it came from, put first while it runs */
 };
 
 static size_t node_len(const EFI_DEVICE_PATH *n)
@@ -162,6 +163,8 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
         return -ENOMEM;
     }
     im->handle = img;
+    if (!(drive_root(d, NULL)->flags & DRIVE_FIRMWARE) && drive_root(d, NULL)->kind == DRIVE_CD)
+        im->cd = root;
     if (args && *args && efi_bs->HandleProtocol(img, &li_guid, (void **)&li) == EFI_SUCCESS) {
         size_t chars = strlen8(args) + 1;
         im->options = malloc(chars * 2);
@@ -175,12 +178,85 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
     return 0;
 }
 
+/*
+ * Windows' bootmgfw looks for its files on the first CD it finds in
+ * LocateHandle's answer, so a mapped CD it boots from must come first. While
+ * such an image runs, LocateHandle and LocateHandleBuffer move the CD's
+ * handles (the disk and its children: the device-path prefix says which) to
+ * the front of every ByProtocol answer, keeping the order otherwise. Drivers
+ * that call through the table see that order too, which is harmless: the
+ * spec promises no order. It ends when the image returns.
+ */
+static EFI_LOCATE_HANDLE real_locate;
+static EFI_LOCATE_HANDLE_BUFFER real_locate_buffer;
+static EFI_DEVICE_PATH *first_path;
+static size_t first_len;
+
+static void put_first(EFI_HANDLE *h, UINTN n)
+{
+    UINTN front = 0;
+    for (UINTN i = 0; i < n; i++) {
+        EFI_DEVICE_PATH *p = path_of(h[i]);
+        size_t len = p ? path_bytes(p) : 0;
+        if (len >= first_len && memcmp(p, first_path, first_len) == 0) {
+            EFI_HANDLE x = h[i];
+            for (UINTN j = i; j > front; j--)
+                h[j] = h[j - 1];
+            h[front++] = x;
+        }
+    }
+}
+
+static EFI_STATUS EFIAPI locate_cd_first(EFI_LOCATE_SEARCH_TYPE type, EFI_GUID *protocol,
+                                         void *key, UINTN *size, EFI_HANDLE *buf)
+{
+    EFI_STATUS st = real_locate(type, protocol, key, size, buf);
+    if (st == EFI_SUCCESS && type == ByProtocol && buf)
+        put_first(buf, *size / sizeof(EFI_HANDLE));
+    return st;
+}
+
+static EFI_STATUS EFIAPI locate_buffer_cd_first(EFI_LOCATE_SEARCH_TYPE type, EFI_GUID *protocol,
+                                                void *key, UINTN *n, EFI_HANDLE **buf)
+{
+    EFI_STATUS st = real_locate_buffer(type, protocol, key, n, buf);
+    if (st == EFI_SUCCESS && type == ByProtocol && buf && *buf)
+        put_first(*buf, *n);
+    return st;
+}
+
+/* Swap the two table entries (and the table's CRC) in or out. */
+static void hook_locate(bool on)
+{
+    EFI_TPL old = efi_bs->RaiseTPL(TPL_HIGH_LEVEL);
+    if (on) {
+        real_locate = efi_bs->LocateHandle;
+        real_locate_buffer = efi_bs->LocateHandleBuffer;
+        efi_bs->LocateHandle = locate_cd_first;
+        efi_bs->LocateHandleBuffer = locate_buffer_cd_first;
+    } else {
+        efi_bs->LocateHandle = real_locate;
+        efi_bs->LocateHandleBuffer = real_locate_buffer;
+    }
+    efi_bs->Hdr.CRC32 = 0;
+    efi_bs->CalculateCrc32(efi_bs, efi_bs->Hdr.HeaderSize, &efi_bs->Hdr.CRC32);
+    efi_bs->RestoreTPL(old);
+}
+
 int plat_image_start(void *image)
 {
     struct image *im = image;
     UINTN size = 0;
     CHAR16 *data = NULL;
-    EFI_STATUS st = efi_bs->StartImage(im->handle, &size, &data);
+    EFI_STATUS st;
+    bool hooked = false;
+    if (im->cd && (first_path = path_of(im->cd)) && (first_len = path_bytes(first_path))) {
+        hook_locate(true);
+        hooked = true;
+    }
+    st = efi_bs->StartImage(im->handle, &size, &data);
+    if (hooked)
+        hook_locate(false);
     if (data)
         efi_bs->FreePool(data);
     /* a started image is gone once it returns: nothing left to unload */
@@ -197,4 +273,15 @@ void plat_image_unload(void *image)
         efi_bs->UnloadImage(im->handle);
     free(im->options);
     free(im);
+}
+
+void plat_connect_all(void)
+{
+    EFI_HANDLE *handles = NULL;
+    UINTN n = 0;
+    if (efi_bs->LocateHandleBuffer(AllHandles, NULL, NULL, &n, &handles) != EFI_SUCCESS)
+        return;
+    for (UINTN i = 0; i < n; i++)
+        efi_bs->ConnectController(handles[i], NULL, NULL, TRUE);
+    efi_bs->FreePool(handles);
 }

@@ -4,6 +4,10 @@
  */
 #include "shell.h"
 
+#include "platform.h"
+
+#include "../fs/fs.h"
+
 static struct boot_loader current;
 static bool have;
 
@@ -35,4 +39,35 @@ int boot_run(void)
     /* what was started has run (and returned): it cannot be started again */
     boot_clear_loader();
     return rc;
+}
+
+int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct drive **d,
+              const char **path)
+{
+    struct fs_file *f;
+    const char *close;
+    char dev[64];
+    size_t n;
+    int rc = fs_resolve(arg, full, size);
+    if (rc == 0)
+        rc = fs_open(full, &f);
+    if (rc)
+        return shell_fail(rc, cmd, arg);
+    if (fs_is_dir(f)) {
+        fs_close(f);
+        return shell_error(-EISDIR, "%s: %s is a directory", cmd, arg);
+    }
+    fs_close(f);
+    close = strchr8(full, ')');
+    n = close ? (size_t)(close - full) + 1 : 0;
+    if (!n || n >= sizeof(dev))
+        return shell_error(-EINVAL, "%s: bad device in '%s'", cmd, full);
+    memcpy(dev, full, n);
+    dev[n] = 0;
+    *path = close + 1;
+    *d = NULL;
+    if (strcasecmp8(dev, "(bd)") == 0 && !drive_boot())
+        return plat_is_uefi ? shell_error(-ENODEV, "%s: (bd) is no drive here", cmd) : 0;
+    rc = dev_find(dev, d);
+    return rc ? shell_fail(rc, cmd, dev) : 0;
 }

@@ -133,6 +133,8 @@ void plat_ram_free(void *ptr, uint64_t phys, uint64_t size);
 struct drive;
 int plat_drive_expose(struct drive *d);
 int plat_drive_unexpose(struct drive *d);
+/* How many BlockIo devices the firmware has, ours included (map --status). */
+int plat_blockio_count(void);
 
 /* ---- starting EFI images (chainloader, boot) ----
  * Load path (on the filesystem the firmware sees on drive d) with LoadImage
@@ -146,6 +148,8 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
 /* Start it; returns when it exits, with its status as an error code. */
 int plat_image_start(void *image);
 void plat_image_unload(void *image);
+/* Connect every controller recursively, so a driver just started binds (load). */
+void plat_connect_all(void);
 
 /* ---- physical memory ---- */
 enum plat_mem_type { PLAT_MEM_FREE, PLAT_MEM_RESERVED, PLAT_MEM_ACPI, PLAT_MEM_LOADER,

@@ -265,6 +265,15 @@ struct boot_loader {
     void *ctx;
 };
 void boot_set_loader(const struct boot_loader *l);
+/*
+ * An EFI file named on a command line (chainloader, load): resolved against
+ * the root, checked to be a file, and split into the drive it is on (NULL:
+ * the host's boot directory) and *path, its path on that drive (inside
+ * full). Errors have their message, prefixed with cmd.
+ */
+struct drive;
+int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct drive **d,
+              const char **path);
 bool boot_have_loader(void);
 int boot_run(void);
 void boot_clear_loader(void);

@@ -27,6 +27,8 @@ void host_clear_disks(void);
 extern char host_image[512];
 /* Drives exposed to the "firmware" and not yet taken back (plat_drive_expose). */
 extern int host_exposed;
+/* How often plat_connect_all ran (load without -n). */
+extern int host_connects;
 /* The simulated RAM that (md) reads: byte at address a is (a ^ a >> 8) & 0xFF. */
 #define HOST_MEM_SIZE (16u << 20)
 

@@ -449,11 +449,21 @@ static const struct plat_mem_range host_mem[] = {
     { 0x100000, HOST_MEM_SIZE - 0x100000, PLAT_MEM_FREE },
 };
 
+/*
+ * RAM disks take their size off the top of the simulated free memory, as if
+ * each sat at the top, so free memory falls with every --mem map and comes
+ * back with every unmap, as on a machine.
+ */
+static uint64_t host_ram_used;
+
 int plat_memmap(struct plat_mem_range *out, int max)
 {
     int n = (int)(sizeof(host_mem) / sizeof(host_mem[0]));
-    for (int i = 0; i < n && i < max; i++)
+    for (int i = 0; i < n && i < max; i++) {
         out[i] = host_mem[i];
+        if (i == n - 1)
+            out[i].size -= MIN(host_ram_used, out[i].size);
+    }
     return n;
 }
 
@@ -476,13 +486,14 @@ int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys)
         return -ENOMEM;
     *ptr = p;
     *phys = addr ? addr : (uint64_t)(uintptr_t)p;
+    host_ram_used += size;
     return 0;
 }
 
 void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
 {
     (void)phys;
-    (void)size;
+    host_ram_used -= MIN(size, host_ram_used);
     free(ptr);
 }
 
@@ -525,4 +536,16 @@ int plat_image_start(void *image)
 void plat_image_unload(void *image)
 {
     (void)image;
+}
+
+int host_connects;
+
+int plat_blockio_count(void)
+{
+    return plat_disk_list(NULL, 0) + host_exposed;
+}
+
+void plat_connect_all(void)
+{
+    host_connects++;
 }

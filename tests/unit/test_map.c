@@ -189,7 +189,49 @@ TEST(map_top_takes_the_top_of_free_memory)
     /* the host's simulated map: free up to 16 MiB; 3 MiB at the top, 2 MiB aligned */
     ok_str(run_script("map --top (hd0)/inner.bin (hd)\nmap --status"),
            "drive   num         blocks  bsize RAM                flags, source\n"
-           "(hd1)   0x81          6144    512 0xC00000           mem hooked, (hd0)/inner.bin\n");
+           "(hd1)   0x81          6144    512 0xC00000           mem hooked, (hd0)/inner.bin\n"
+           "firmware: 2 BlockIo devices, 12924 KiB free memory\n");
+    teardown();
+}
+
+/* What --status counts comes back to the baseline after --unmap, memory included. */
+TEST(map_unmap_returns_memory_and_devices)
+{
+    setup();
+    ok_str(run_script("map --status\nmap --mem (hd0)/inner.bin (hd)\n"
+                      "map --fake-write --mem (hd0)/inner.bin (0xff)\nmap --unmap=(hd1),0xff\n"
+                      "map --status\n"),
+           "no mapped drives\nfirmware: 1 BlockIo devices, 15996 KiB free memory\n"
+           "no mapped drives\nfirmware: 1 BlockIo devices, 15996 KiB free memory\n");
+    ok(host_exposed == 0);
+    teardown();
+}
+
+/* An ISO 9660 image shorter than its volume is refused, whole images are not. */
+TEST(map_refuses_truncated_iso)
+{
+    char cmd[1024];
+    setup();
+    snprintf(cmd, sizeof(cmd), "set -e; o=%s; export MTOOLS_SKIP_CHECK=1; d=$(mktemp -d); "
+             "echo hi > $d/f.txt; xorriso -as mkisofs -quiet -o $o.iso $d/f.txt 2>/dev/null; "
+             "rm -r $d; head -c 40960 $o.iso > $o.cut; head -c 20000 $o.iso > $o.tiny; "
+             "mkfs.fat -C -F 12 $o.fat 2048 >/dev/null; mcopy -i $o.fat $o.iso ::/good.iso; "
+             "mcopy -i $o.fat $o.cut ::/cut.iso; mcopy -i $o.fat $o.tiny ::/tiny.iso; "
+             "rm -f $o.iso $o.cut $o.tiny", outer);
+    sh(cmd);
+    host_add_disk(strcat(strcpy(cmd, outer), ".fat"), PLAT_DISK_HD, 512);
+    drive_reset();
+    {
+        /* the volume's size is xorriso's choice; the message's form is ours */
+        const char *out = run_script("map (hd1)/cut.iso (cd)");
+        const char *want = "Error: map: (hd1)/cut.iso is a truncated ISO image: its volume is ";
+        ok(strncmp(out, want, strlen(want)) == 0 && strstr(out, " bytes, the image only 40960\n"));
+    }
+    ok_str(run_script("map (hd1)/tiny.iso (cd)\nmap (hd1)/good.iso (cd)\n"
+                      "echo %?%\nmap --mem (hd1)/cut.iso (hd)\necho %?%\n"),
+           "Error: map: (hd1)/tiny.iso is too small for a CD image (20000 bytes)\n"
+           "(cd0)\n(hd2)\n");
+    unlink(cmd);
     teardown();
 }
 
@@ -223,14 +265,14 @@ TEST(map_refuses_more_than_free_memory)
 {
     char cmd[256];
     setup();
-    /* 20 MiB: more than the host's simulated 15 MiB of free memory */
+    /* 20 MiB: more than the host's simulated 15 MiB of free memory, less the first map's 3 */
     snprintf(cmd, sizeof(cmd), "truncate -s 20M %s.big && MTOOLS_SKIP_CHECK=1 mformat -i %s.big "
              "-v BIG :: && MTOOLS_SKIP_CHECK=1 true", outer, outer);
     sh(cmd);
     host_add_disk(strcat(strcpy(cmd, outer), ".big"), PLAT_DISK_HD, 512);
     drive_reset();
     ok_str(run_script("map --mem (hd0)/inner.bin (hd)\nmap --mem (hd1)+40960 (hd)"),
-           "Error: map: (hd1)+40960 needs 20 MiB, more than the 15 MiB free\n");
+           "Error: map: (hd1)+40960 needs 20 MiB, more than the 12 MiB free\n");
     {
         struct drive *d;
         ok(dev_find("(hd2)", &d) == 0 && reads_pattern(d));
@@ -248,14 +290,17 @@ TEST(map_unmap_and_cd_targets)
            "(cd95)\n"
            "drive   num         blocks  bsize RAM                flags, source\n"
            "(cd95)  0xFF          1536   2048 -                  read-only in-place hooked, "
-           "(hd0)/inner.bin\n");
+           "(hd0)/inner.bin\n"
+           "firmware: 2 BlockIo devices, 15996 KiB free memory\n");
     ok(host_exposed == 1);
-    ok_str(run_script("map --unmap=0xff\nmap --status"), "no mapped drives\n");
+    ok_str(run_script("map --unmap=0xff\nmap --status"),
+           "no mapped drives\nfirmware: 1 BlockIo devices, 15996 KiB free memory\n");
     ok(host_exposed == 0);
     ok_str(run_script("map --no-hook --fake-write (hd0)/inner.bin (fd)\nmap --status\n"),
            "drive   num         blocks  bsize RAM                flags, source\n"
            "(fd0)   0x00          6144    512 -                  fake-write in-place internal, "
-           "(hd0)/inner.bin\n");
+           "(hd0)/inner.bin\n"
+           "firmware: 1 BlockIo devices, 15996 KiB free memory\n");
     ok(host_exposed == 0);
     teardown();
 }
@@ -270,6 +315,8 @@ TEST(chainloader_devices_files_and_errors)
     ok_str(host_image, "(hd0) /inner.bin quiet splash=1");
     ok_str(run_script("chainloader (hd0)+1"), "");
     ok_str(host_image, "(hd0) /EFI/BOOT/BOOTX64.EFI");
+    ok_str(run_script("chainloader (hd1) nowrite return"), "");
+    ok_str(host_image, "(hd1) /EFI/BOOT/BOOTX64.EFI nowrite return");
     ok_str(run_script("chainloader (hd0)/nosuch.efi"),
            "Error: chainloader: (hd0)/nosuch.efi: not found\n");
     ok_str(run_script("chainloader (hd0)/"), "Error: chainloader: (hd0)/ is a directory\n");
@@ -279,5 +326,25 @@ TEST(chainloader_devices_files_and_errors)
     ok(boot_have_loader());
     run_script("boot");
     ok(!boot_have_loader());
+    teardown();
+}
+
+/* load starts a driver at once and connects everything unless -n. */
+TEST(load_starts_drivers_and_connects)
+{
+    setup();
+    host_connects = 0;
+    ok_str(run_script("load (hd0)/inner.bin"), "");
+    ok_str(host_image, "(hd0) /inner.bin");
+    ok(host_connects == 1);
+    ok_str(run_script("load -n (hd0)/inner.bin opt=1"), "");
+    ok_str(host_image, "(hd0) /inner.bin opt=1");
+    ok(host_connects == 1);
+    ok_str(run_script("load (hd0)/nosuch.efi\nload\nload (hd0)/"),
+           "Error: load: (hd0)/nosuch.efi: not found\n"
+           "Error: load: missing driver file (see help load)\n"
+           "Error: load: (hd0)/ is a directory\n");
+    ok(host_connects == 1);
+    ok(!boot_have_loader()); /* a driver is not something to boot */
     teardown();
 }
