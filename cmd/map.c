@@ -3,6 +3,7 @@
  * line of disk/map.c. This file only parses; drive_map() does the work.
  */
 #include "../disk/map.h"
+#include "../src/platform.h"
 #include "../src/shell.h"
 
 enum { O_MEM, O_TOP, O_RO, O_FAKE, O_UNMAP, O_STATUS, O_NOHOOK, O_HOOK, O_UNHOOK, O_REHOOK,
@@ -56,6 +57,9 @@ static int status(void)
     }
     if (!n)
         con_puts("no mapped drives\n");
+    /* what an unmap must give back: both return to their values before the map */
+    con_printf("firmware: %d BlockIo devices, %llu KiB free memory\n", plat_blockio_count(),
+               (unsigned long long)(map_free_memory() >> 10));
     return n ? n : 1;
 }
 
@@ -130,7 +134,8 @@ COMMAND(map, map_exec,
         "  --top          with --mem: at the top of the highest free memory\n"
         "  --read-only    writes fail; nothing changes\n"
         "  --fake-write   writes go to RAM and read back; the source never changes\n"
-        "  --status       list the mapped drives; --unmap=(hd1),0xA0 removes them\n"
+        "  --status       list the mapped drives, then the firmware's count of BlockIo\n"
+        "                 devices and the free memory; --unmap=(hd1),0xA0 removes them\n"
         "  --no-hook      keep the drive mapboot's own instead of showing it to the\n"
         "                 firmware as a BlockIo disk (which is the default)\n"
         "Without --mem the image is read and written in place, however fragmented.\n"

@@ -224,7 +224,7 @@ static const struct drive_ops map_ops = { .read = map_read, .write = map_write,
 /* ---- making a map ---- */
 
 /* Free memory in the firmware's map, for refusing an image before allocating. */
-static uint64_t free_memory(void)
+uint64_t map_free_memory(void)
 {
     struct plat_mem_range r[256];
     int n = plat_memmap(r, (int)ARRAY_SIZE(r));
@@ -260,14 +260,23 @@ static int top_address(uint64_t size, uint64_t *addr)
                        (unsigned long long)(size >> 20));
 }
 
-/* Copy the whole source into m->ram, with progress for large images and Ctrl-C. */
+/*
+ * Copy the whole source (the file f, or else the drive m->src) into m->ram
+ * in bounded reads, with progress for large images and Ctrl-C.
+ */
 static int copy_in(struct map_backing *m, struct fs_file *f, const char *target)
 {
     bool progress = m->size > PROGRESS_MIN;
     uint64_t off = 0;
     while (off < m->size) {
         size_t got = 0, want = (size_t)MIN(m->size - off, (uint64_t)COPY_CHUNK);
-        int rc = fs_read(f, off, m->ram + off, want, &got);
+        int rc;
+        if (f) {
+            rc = fs_read(f, off, m->ram + off, want, &got);
+        } else {
+            rc = drive_read_bytes(m->src, m->src_off + off, m->ram + off, want);
+            got = want;
+        }
         if (rc)
             return rc;
         if (got == 0)
@@ -299,6 +308,38 @@ static uint32_t image_block_size(struct fs_file *f, enum drive_kind kind)
     if (fs_read(f, 4096, sig, 8, &got) == 0 && got == 8 && memcmp(sig, "EFI PART", 8) == 0)
         return 4096;
     return 512;
+}
+
+/*
+ * A CD target whose image holds an ISO 9660 volume must hold all of it: a
+ * truncated download would otherwise boot and fail somewhere deep inside.
+ * Images without a primary volume descriptor (UDF only, raw) are left alone.
+ */
+static int check_cd_image(struct map_backing *m, struct fs_file *f, const char *source)
+{
+    uint8_t pvd[2048];
+    uint64_t need;
+    size_t got = 0;
+    int rc;
+    if (m->size < 32768 + sizeof(pvd))
+        return shell_error(-EBADIMG, "map: %s is too small for a CD image (%llu bytes)", source,
+                           (unsigned long long)m->size);
+    if (f)
+        rc = fs_read(f, 32768, pvd, sizeof(pvd), &got);
+    else
+        rc = drive_read_bytes(m->src, m->src_off + 32768, pvd, sizeof(pvd));
+    if (rc)
+        return shell_fail(rc, "map", source);
+    if (f && got != sizeof(pvd))
+        return shell_error(-EIO, "map: short read of %s", source);
+    if (pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0)
+        return 0;
+    need = (uint64_t)le32(pvd + 80) * le16(pvd + 128);
+    if (need > m->size)
+        return shell_error(-EBADIMG, "map: %s is a truncated ISO image: its volume is %llu bytes, "
+                           "the image only %llu", source, (unsigned long long)need,
+                           (unsigned long long)m->size);
+    return 0;
 }
 
 /* The target's kind and number; a drive that exists already is an error. */
@@ -378,8 +419,10 @@ int drive_map(const struct map_opts *o, struct drive **out)
         rc = shell_error(-EINVAL, "map: %s is empty", o->source);
         goto fail;
     }
+    if (kind == DRIVE_CD && (rc = check_cd_image(m, f, o->source)) != 0)
+        goto fail;
     if (o->mem || o->top || o->mem_addr) {
-        uint64_t addr = o->mem_addr, avail = free_memory();
+        uint64_t addr = o->mem_addr, avail = map_free_memory();
         m->ram_size = (m->size + d->block_size - 1) / d->block_size * d->block_size;
         /* refuse before allocating anything, so earlier maps stay as they are */
         if (m->ram_size > avail) {
@@ -400,15 +443,8 @@ int drive_map(const struct map_opts *o, struct drive **out)
             goto fail;
         }
         memset(m->ram + m->size, 0, (size_t)(m->ram_size - m->size));
-        if (m->src) {
-            /* a drive source: read it through a blocklist-free path, in chunks */
-            for (uint64_t off = 0; off < m->size && !rc; off += COPY_CHUNK)
-                rc = drive_read_bytes(m->src, off, m->ram + off,
-                                      (size_t)MIN(m->size - off, (uint64_t)COPY_CHUNK));
-            m->src = NULL;
-        } else {
-            rc = copy_in(m, f, o->target);
-        }
+        rc = copy_in(m, f, o->target);
+        m->src = NULL; /* a drive source is copied: the RAM is the backing now */
         if (rc)
             goto fail;
         fs_close(f);

@@ -36,5 +36,7 @@ bool drive_is_mapped(const struct drive *d);
 const char *drive_map_source(const struct drive *d);
 uint64_t drive_map_ram(const struct drive *d);
 uint64_t drive_map_overlay_blocks(const struct drive *d);
+/* Bytes of free memory in the platform's map: what --mem can still take. */
+uint64_t map_free_memory(void);
 
 #endif
