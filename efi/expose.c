@@ -68,11 +68,13 @@ static EFI_STATUS EFIAPI bio_write(EFI_BLOCK_IO_PROTOCOL *this, UINT32 media_id,
                                    UINTN size, void *buf)
 {
     struct exposed *x = (struct exposed *)this;
-    EFI_STATUS st = check(x, media_id, lba, size, buf);
+    EFI_STATUS st;
+    /* read-only media refuse every write, before its arguments are looked at */
+    if (x->d && media_id == x->media.MediaId && x->media.ReadOnly)
+        return EFI_WRITE_PROTECTED;
+    st = check(x, media_id, lba, size, buf);
     if (st != EFI_SUCCESS)
         return st;
-    if (x->media.ReadOnly)
-        return EFI_WRITE_PROTECTED;
     if (size == 0)
         return EFI_SUCCESS;
     return EFIRC(drive_write(x->d, lba, size / x->media.BlockSize, buf));
