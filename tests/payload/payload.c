@@ -465,8 +465,15 @@ static void write_test(EFI_HANDLE dev)
 
     st = bio->ReadBlocks(bio, m->MediaId, lba, m->BlockSize, rbuf.p);
     if (st != EFI_SUCCESS) {
-        Print(L"payload: write test: read failed: %r\n", st);
-        goto out;
+        /* EDK2's El Torito child claims LastBlock in 512-byte units with
+         * 2048-byte blocks, so its last block lies past the CD: use block 0 */
+        Print(L"payload: write test: lba %lu unreadable (%r), using lba 0\n", (UINT64)lba, st);
+        lba = 0;
+        st = bio->ReadBlocks(bio, m->MediaId, lba, m->BlockSize, rbuf.p);
+        if (st != EFI_SUCCESS) {
+            Print(L"payload: write test: read failed: %r\n", st);
+            goto out;
+        }
     }
 
     for (i = 0; i < m->BlockSize; i++)
