@@ -19,6 +19,7 @@
 
 #define COPY_CHUNK (4u << 20)          /* firmware reads per call, as DESIGN.md §3 asks */
 #define PROGRESS_MIN (64ull << 20)     /* maps above this show progress */
+#define PROGRESS_US 250000             /* at most this often */
 #define OVL_SPAN 1024                  /* blocks per overlay table page */
 
 struct map_backing {
@@ -167,10 +168,16 @@ static int map_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
     int rc = image_io(d, lba * d->block_size, out, (size_t)(count * d->block_size), false);
     if (rc || !m->ovl)
         return rc;
-    for (uint64_t i = 0; i < count; i++) {
-        uint8_t **slot = ovl_slot(m, lba + i, false);
-        if (slot && *slot)
-            memcpy(out + i * d->block_size, *slot, d->block_size);
+    /* a table page at a time: pages nothing was written to cost one test */
+    for (uint64_t i = 0; i < count;) {
+        uint64_t b = lba + i, first = b % OVL_SPAN;
+        uint64_t n = MIN(count - i, (uint64_t)OVL_SPAN - first);
+        size_t page = (size_t)(b / OVL_SPAN);
+        uint8_t **slots = page < m->ovl_pages ? m->ovl[page] : NULL;
+        for (uint64_t j = 0; slots && j < n; j++)
+            if (slots[first + j])
+                memcpy(out + (i + j) * d->block_size, slots[first + j], d->block_size);
+        i += n;
     }
     return 0;
 }
@@ -267,7 +274,7 @@ static int top_address(uint64_t size, uint64_t *addr)
 static int copy_in(struct map_backing *m, struct fs_file *f, const char *target)
 {
     bool progress = m->size > PROGRESS_MIN;
-    uint64_t off = 0;
+    uint64_t off = 0, shown = 0;
     while (off < m->size) {
         size_t got = 0, want = (size_t)MIN(m->size - off, (uint64_t)COPY_CHUNK);
         int rc;
@@ -282,9 +289,16 @@ static int copy_in(struct map_backing *m, struct fs_file *f, const char *target)
         if (got == 0)
             return shell_error(-EIO, "map: %s ends before its size says", m->source);
         off += got;
-        if (progress)
+        /*
+         * A firmware console line costs about a millisecond (more under
+         * emulation), as much as copying 4 MiB: show progress every
+         * PROGRESS_US, and at the end, not at every chunk.
+         */
+        if (progress && (off == m->size || plat_uptime_us() - shown >= PROGRESS_US)) {
+            shown = plat_uptime_us();
             con_printf("\rmap: %s -> %s: %llu of %llu MiB", m->source, target,
                        (unsigned long long)(off >> 20), (unsigned long long)(m->size >> 20));
+        }
         if (con_interrupted()) {
             if (progress)
                 con_puts("\n");
