@@ -149,9 +149,14 @@ def qemu_cmd(work, esp, disk, device="virtio", mem_mib=512, vga=True):
     port 0 and `disk` on virtio-blk (where it is (hd0): a virtio disk sits in
     a lower PCI slot than the AHCI controller at 00:1f.2) or on AHCI port 1.
     With vga False there is no display adapter, so the firmware's console is
-    the serial port alone (no graphics console drawing every character)."""
+    the serial port alone (no graphics console drawing every character).
+    Guest RAM is allocated up front (-mem-prealloc): otherwise the first
+    write to each guest page costs a host page fault, which real RAM does
+    not, and map --mem (writing fresh RAM) would pay for QEMU's laziness
+    where a raw read (reusing one buffer) does not."""
     shutil.copyfile(OVMF_VARS, os.path.join(work, "vars.fd"))
     return ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", str(mem_mib),
+            "-mem-prealloc",
             "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
             "-net", "none"] + ([] if vga else ["-vga", "none"]) + [
             "-drive", "if=pflash,format=raw,readonly=on,file=" + OVMF_CODE,
