@@ -14,6 +14,8 @@
 #define MB_FUZZ_FS_WALK_H
 
 #include "../../fs/fs.h"
+#include "../../src/platform.h"
+#include "../host/host.h"
 
 struct fs_walk {
     uint64_t disk_size;   /* extents must end below this */
@@ -93,6 +95,47 @@ static void fs_walk_volume(struct fs_walk *w, const char *dev)
     w->opens = 0;
     strlcpy8(path, dev, sizeof(path));
     fs_walk_tree(w, path, strlen8(path), 0);
+}
+
+/*
+ * The disk harnesses' whole run (fuzz_fat, fuzz_exfat, fuzz_ntfs, fuzz_ext):
+ * the input becomes the first 64 KiB of a 4 MiB disk that is zero beyond
+ * it, with 4096-byte sectors for odd sizes and 512 for even ones; fixup (if
+ * any) edits it first. Then mount, label, UUID and the walk.
+ */
+#define FS_FUZZ_DISK (4u << 20)
+#define FS_FUZZ_INPUT (64u << 10)
+
+__attribute__((unused)) static void fs_fuzz_disk(struct fs_walk *w, const uint8_t *data,
+                                                 size_t size,
+                                                 void (*fixup)(uint8_t *disk, size_t size))
+{
+    static uint8_t *disk;
+    char label[256];
+    struct drive *d;
+    struct fs_volume *vol;
+    if (!disk) {
+        disk = calloc(1, FS_FUZZ_DISK); /* stays zero past the input: the disk is read-only */
+        if (!disk)
+            __builtin_trap();
+    }
+    if (size > FS_FUZZ_INPUT)
+        size = FS_FUZZ_INPUT;
+    memset(disk, 0, FS_FUZZ_INPUT);
+    memcpy(disk, data, size);
+    if (fixup)
+        fixup(disk, size);
+    w->disk_size = FS_FUZZ_DISK;
+    host_clear_disks();
+    drive_reset();
+    host_add_mem_disk(disk, FS_FUZZ_DISK, PLAT_DISK_HD, size & 1 ? 4096 : 512);
+    if (dev_find("(hd0)", &d) == 0 && fs_volume_of(d, &vol) == 0) {
+        fs_volume_label(vol, label, sizeof(label));
+        fs_volume_uuid(vol, label, sizeof(label));
+        fs_walk_volume(w, "(hd0)");
+    }
+    host_clear_disks();
+    drive_reset();
 }
 
 #endif
