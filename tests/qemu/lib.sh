@@ -71,3 +71,10 @@ sha256() {
 esp_sha256() {
     mcopy -i "$1/esp.img" "::$2" - | sha256sum | cut -d' ' -f1
 }
+
+# esp_unchanged WORKDIR PATH DIGEST_FILE: fail (exit 1, saying so) unless PATH
+# on the case's ESP still has the digest setup wrote to DIGEST_FILE.
+esp_unchanged() {
+    [ "$(esp_sha256 "$1" "$2")" = "$(cat "$3")" ] || { echo "$2 changed"; exit 1; }
+    echo "$2 unchanged"
+}
