@@ -60,7 +60,7 @@ $(BUILD)/efi/%.o: %.c
 	@echo "  CC(efi) $<"; $(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/efi/mapboot.so: $(EFI_OBJS) efi/mapboot.lds
-	@echo "  LD $@"; $(LD) $(EFI_LDFLAGS) $(EFI_OBJS) $(GNUEFI_LIB)/libgnuefi.a -o $@
+	@echo "  LD $@"; $(LD) $(EFI_LDFLAGS) $(EFI_OBJS) $(DEPS_EFI_LIB) $(GNUEFI_LIB)/libgnuefi.a -o $@
 	@# -shared tolerates undefined symbols; a boot binary must not have any.
 	@undef=$$(nm -u $@); if [ -n "$$undef" ]; then \
 	    echo "error: undefined symbols in $@:"; echo "$$undef"; rm -f $@; exit 1; fi
@@ -112,18 +112,18 @@ $(BUILD)/asan/%.o: %.c
 	@echo "  CC(asan) $<"; $(CC) $(HOST_CFLAGS) -O1 $(SAN) -MMD -MP -c $< -o $@
 
 $(BUILD)/host/mapboot: $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o tests/host/tables.lds
-	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o $(HOST_LDFLAGS) -o $@
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o $(DEPS_HOST_LIB) $(HOST_LDFLAGS) -o $@
 
 $(BUILD)/host/mapboot-lint: $(HOST_OBJS) $(BUILD)/host/obj/tests/host/lint.o tests/host/tables.lds
-	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/lint.o $(HOST_LDFLAGS) -o $@
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/lint.o $(DEPS_HOST_LIB) $(HOST_LDFLAGS) -o $@
 
 # The shell under sanitizers, for the host script tests.
 $(BUILD)/asan/mapboot: $(ASAN_OBJS) $(BUILD)/asan/tests/host/main.o tests/host/tables.lds
-	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(SAN) $(ASAN_OBJS) $(BUILD)/asan/tests/host/main.o $(HOST_LDFLAGS) -o $@
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(SAN) $(ASAN_OBJS) $(BUILD)/asan/tests/host/main.o $(DEPS_ASAN_LIB) $(HOST_LDFLAGS) -o $@
 
 $(BUILD)/asan/unit: $(ASAN_OBJS) $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS)) tests/host/tables.lds
 	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(SAN) $(ASAN_OBJS) $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS)) \
-	    $(HOST_LDFLAGS) -o $@
+	    $(DEPS_ASAN_LIB) $(HOST_LDFLAGS) -o $@
 
 # ---- fuzzers (clang + libFuzzer) ----
 FUZZ_CC := clang
@@ -131,6 +131,12 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -DMB_HOST -DMB_FUZZ -fsanitize=fuzzer-n
 FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_SECONDS ?= 20
+
+# zlib and lz4 from Debian's source packages, built with our flags (deps.mk)
+include deps.mk
+EFI_CFLAGS += $(DEPS_INC)
+HOST_CFLAGS += $(DEPS_INC)
+FUZZ_CFLAGS += $(DEPS_INC)
 
 $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -144,7 +150,7 @@ fuzz: $(FUZZ_BINS)
 # ---- set-up ----
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
-    e2fsprogs udftools grub-common grub-efi-amd64-bin
+    e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev lz4
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \

@@ -1,0 +1,142 @@
+/*
+ * Image formats stacked on a file (image.h): the probe loop, the head
+ * buffer that lets a format look at a sequential source's first bytes
+ * without consuming them, and the sequential rule.
+ */
+#include "image.h"
+
+#include "../src/shell.h"
+
+TABLE_DEFINE(const struct img_format, img_formats);
+
+/* Fill s->head from its start; a sequential source's decoder moves on past it. */
+static int fill_head(struct img_src *s)
+{
+    size_t want = IMG_HEAD, got = 0;
+    int rc;
+    if (s->size != IMG_SIZE_UNKNOWN && s->size < want)
+        want = (size_t)s->size;
+    if (!s->fmt)
+        rc = fs_read(s->file, 0, s->head, want, &got);
+    else
+        rc = s->fmt->read(s, 0, s->head, want, &got);
+    if (rc)
+        return rc;
+    s->head_len = got;
+    return 0;
+}
+
+int img_read(struct img_src *s, uint64_t off, void *buf, size_t len, size_t *got)
+{
+    uint8_t *b = buf;
+    size_t from_head = 0, more = 0;
+    int rc;
+    *got = 0;
+    if (off < s->head_len) {
+        from_head = (size_t)MIN((uint64_t)len, s->head_len - off);
+        memcpy(b, s->head + off, from_head);
+        off += from_head;
+        len -= from_head;
+    }
+    if (len && s->sequential && off != s->pos)
+        return shell_error(-ESPIPE, "%s: a %s stream reads only forwards (at %llu, not %llu)",
+                           s->path, s->fmt->name, (unsigned long long)s->pos,
+                           (unsigned long long)off);
+    if (len) {
+        rc = s->fmt ? s->fmt->read(s, off, b + from_head, len, &more)
+                    : fs_read(s->file, off, b + from_head, len, &more);
+        if (rc)
+            return rc;
+    }
+    *got = from_head + more;
+    return 0;
+}
+
+size_t img_peek(struct img_src *s, const uint8_t **head)
+{
+    *head = s->head;
+    return s->head_len;
+}
+
+void img_close(struct img_src *s)
+{
+    while (s) {
+        struct img_src *lower = s->lower;
+        if (s->fmt && s->fmt->close)
+            s->fmt->close(s);
+        else if (!s->fmt)
+            fs_close(s->file);
+        free(s);
+        s = lower;
+    }
+}
+
+int img_open(struct fs_file *f, const char *path, struct img_src **out, char *chain,
+             size_t chain_size)
+{
+    struct img_src *s = calloc(1, sizeof(*s));
+    int rc;
+    *out = NULL;
+    if (chain_size)
+        chain[0] = 0;
+    if (!s) {
+        fs_close(f);
+        return -ENOMEM;
+    }
+    s->file = f;
+    s->path = path;
+    s->size = s->in_size = fs_size(f);
+    rc = fill_head(s);
+    for (int depth = 0; rc == 0; depth++) {
+        const struct img_format *fmt, *hit = NULL;
+        struct img_src *n;
+        for_each_table_entry(fmt, img_formats) {
+            rc = fmt->probe(s);
+            if (rc < 0)
+                break;
+            if (rc > 0) {
+                hit = fmt;
+                rc = 0;
+                break;
+            }
+        }
+        if (rc || !hit)
+            break;
+        if (depth == IMG_DEPTH_MAX) {
+            rc = shell_error(-EBADIMG, "%s: formats nested more than %d deep", path,
+                             IMG_DEPTH_MAX);
+            break;
+        }
+        n = calloc(1, sizeof(*n));
+        if (!n) {
+            rc = -ENOMEM;
+            break;
+        }
+        n->fmt = hit;
+        n->lower = s;
+        n->file = f;
+        n->path = path;
+        n->in_size = s->in_size;
+        n->size = IMG_SIZE_UNKNOWN;
+        rc = hit->open(n);
+        if (rc) {
+            free(n); /* open cleans up after itself */
+            break;
+        }
+        s = n;
+        if (chain_size) {
+            if (chain[0])
+                strlcat8(chain, "+", chain_size);
+            strlcat8(chain, hit->name, chain_size);
+        }
+        rc = fill_head(s);
+    }
+    if (rc) {
+        img_close(s);
+        return rc;
+    }
+    if (chain_size && !chain[0])
+        strlcpy8(chain, "raw", chain_size);
+    *out = s;
+    return 0;
+}
