@@ -9,6 +9,16 @@
 
 TABLE_DEFINE(const struct img_format, img_formats);
 
+/* The file or memory at the bottom of a stack. */
+static int bottom_read(struct img_src *s, uint64_t off, void *buf, size_t len, size_t *got)
+{
+    if (s->file)
+        return fs_read(s->file, off, buf, len, got);
+    *got = off >= s->size ? 0 : (size_t)MIN((uint64_t)len, s->size - off);
+    memcpy(buf, s->mem + off, *got);
+    return 0;
+}
+
 /* Fill s->head from its start; a sequential source's decoder moves on past it. */
 static int fill_head(struct img_src *s)
 {
@@ -17,7 +27,7 @@ static int fill_head(struct img_src *s)
     if (s->size != IMG_SIZE_UNKNOWN && s->size < want)
         want = (size_t)s->size;
     if (!s->fmt)
-        rc = fs_read(s->file, 0, s->head, want, &got);
+        rc = bottom_read(s, 0, s->head, want, &got);
     else
         rc = s->fmt->read(s, 0, s->head, want, &got);
     if (rc)
@@ -38,13 +48,16 @@ int img_read(struct img_src *s, uint64_t off, void *buf, size_t len, size_t *got
         off += from_head;
         len -= from_head;
     }
+    if (len && s->scatter_only)
+        return shell_error(-ESPIPE, "%s: a %s image inside a compressed stream can only be "
+                           "decoded into RAM (map --mem)", s->path, s->fmt->name);
     if (len && s->sequential && off != s->pos)
         return shell_error(-ESPIPE, "%s: a %s stream reads only forwards (at %llu, not %llu)",
                            s->path, s->fmt->name, (unsigned long long)s->pos,
                            (unsigned long long)off);
     if (len) {
         rc = s->fmt ? s->fmt->read(s, off, b + from_head, len, &more)
-                    : fs_read(s->file, off, b + from_head, len, &more);
+                    : bottom_read(s, off, b + from_head, len, &more);
         if (rc)
             return rc;
     }
@@ -64,29 +77,18 @@ void img_close(struct img_src *s)
         struct img_src *lower = s->lower;
         if (s->fmt && s->fmt->close)
             s->fmt->close(s);
-        else if (!s->fmt)
+        else if (!s->fmt && s->file)
             fs_close(s->file);
         free(s);
         s = lower;
     }
 }
 
-int img_open(struct fs_file *f, const char *path, struct img_src **out, char *chain,
-             size_t chain_size)
+/* Probe and stack formats on the bottom source s (image.h, img_open). */
+static int stack_formats(struct img_src *s, struct img_src **out, char *chain, size_t chain_size)
 {
-    struct img_src *s = calloc(1, sizeof(*s));
-    int rc;
-    *out = NULL;
-    if (chain_size)
-        chain[0] = 0;
-    if (!s) {
-        fs_close(f);
-        return -ENOMEM;
-    }
-    s->file = f;
-    s->path = path;
-    s->size = s->in_size = fs_size(f);
-    rc = fill_head(s);
+    const char *path = s->path;
+    int rc = fill_head(s);
     for (int depth = 0; rc == 0; depth++) {
         const struct img_format *fmt, *hit = NULL;
         struct img_src *n;
@@ -114,7 +116,8 @@ int img_open(struct fs_file *f, const char *path, struct img_src **out, char *ch
         }
         n->fmt = hit;
         n->lower = s;
-        n->file = f;
+        n->file = s->file;
+        n->mem = s->mem;
         n->path = path;
         n->in_size = s->in_size;
         n->size = IMG_SIZE_UNKNOWN;
@@ -129,6 +132,8 @@ int img_open(struct fs_file *f, const char *path, struct img_src **out, char *ch
                 strlcat8(chain, "+", chain_size);
             strlcat8(chain, hit->name, chain_size);
         }
+        if (s->scatter_only)
+            break; /* no head to probe: nothing can be stacked on it */
         rc = fill_head(s);
     }
     if (rc) {
@@ -138,5 +143,72 @@ int img_open(struct fs_file *f, const char *path, struct img_src **out, char *ch
     if (chain_size && !chain[0])
         strlcpy8(chain, "raw", chain_size);
     *out = s;
+    return 0;
+}
+
+int img_open(struct fs_file *f, const char *path, struct img_src **out, char *chain,
+             size_t chain_size)
+{
+    struct img_src *s = calloc(1, sizeof(*s));
+    *out = NULL;
+    if (chain_size)
+        chain[0] = 0;
+    if (!s) {
+        fs_close(f);
+        return -ENOMEM;
+    }
+    s->file = f;
+    s->path = path;
+    s->size = s->in_size = fs_size(f);
+    return stack_formats(s, out, chain, chain_size);
+}
+
+int img_open_mem(const void *buf, uint64_t size, const char *name, struct img_src **out,
+                 char *chain, size_t chain_size)
+{
+    struct img_src *s = calloc(1, sizeof(*s));
+    *out = NULL;
+    if (chain_size)
+        chain[0] = 0;
+    if (!s)
+        return -ENOMEM;
+    s->mem = buf;
+    s->path = name;
+    s->size = s->in_size = size;
+    return stack_formats(s, out, chain, chain_size);
+}
+
+int img_open_path(const char *path, struct img_src **out, char *chain, size_t chain_size)
+{
+    struct fs_file *f;
+    int rc = fs_open(path, &f);
+    *out = NULL;
+    if (rc)
+        return rc;
+    if (fs_is_dir(f)) {
+        fs_close(f);
+        return shell_error(-EISDIR, "%s is a directory", path);
+    }
+    return img_open(f, path, out, chain, chain_size);
+}
+
+uint64_t img_file_pos(const struct img_src *s)
+{
+    uint64_t pos = 0;
+    for (; s && s->fmt; s = s->lower)
+        if (s->sequential)
+            pos = s->in_pos;
+    return pos;
+}
+
+int img_read_full(struct img_src *s, uint64_t off, void *buf, size_t len, const char *what)
+{
+    size_t got = 0;
+    int rc = img_read(s, off, buf, len, &got);
+    if (rc)
+        return rc;
+    if (got != len)
+        return shell_error(-EBADIMG, "%s: %s at %llu lies past the end of the image", s->path,
+                           what, (unsigned long long)off);
     return 0;
 }

@@ -42,19 +42,33 @@ struct img_format {
      */
     int (*read)(struct img_src *s, uint64_t off, void *buf, size_t len, size_t *got);
     void (*close)(struct img_src *s);
+    /*
+     * For a block-table format (VHD, VHDX) over a sequential lower (a
+     * .vhd.gz): its blocks lie in the file in any order, so it cannot be
+     * read in image order without a second copy. Instead, open() sets
+     * s->scatter_only and map --mem calls this once: put every block into
+     * dst[0, s->size) (zeroed by the caller) reading lower only forwards,
+     * calling tick(ctx) after each block; a non-zero tick (Ctrl-C) stops it
+     * and is returned. NULL for formats that do not support it.
+     */
+    int (*scatter)(struct img_src *s, uint8_t *dst, int (*tick)(void *ctx), void *ctx);
 };
 
-#define IMG_HEAD 4096 /* bytes of every source kept for the probes above it */
+/* bytes of every source kept for the probes above it (a 4Kn GPT header ends at 4104) */
+#define IMG_HEAD 8192
 
 struct img_src {
     const struct img_format *fmt; /* NULL: the file itself */
     struct img_src *lower;        /* what this decodes; NULL for the file */
     struct fs_file *file;         /* the file at the bottom (every level has it) */
+    const uint8_t *mem;           /* or, at the bottom, bytes in memory (img_open_mem) */
     const char *path;             /* the file's name, for messages */
     uint64_t size;                /* decoded bytes, or IMG_SIZE_UNKNOWN */
     uint64_t in_size;             /* bytes of the file at the bottom */
     uint64_t pos;                 /* sequential: the next offset fmt->read takes */
+    uint64_t in_pos;              /* sequential: bytes of lower consumed so far */
     bool sequential;
+    bool scatter_only;            /* read() is not possible: map --mem uses fmt->scatter */
     void *priv;
     uint8_t head[IMG_HEAD];       /* the first bytes, read once at open */
     size_t head_len;
@@ -71,7 +85,19 @@ struct img_src {
  */
 int img_open(struct fs_file *f, const char *path, struct img_src **out, char *chain,
              size_t chain_size);
+/* The same over size bytes at buf (kept alive by the caller): fuzzers and tests. */
+int img_open_mem(const void *buf, uint64_t size, const char *name, struct img_src **out,
+                 char *chain, size_t chain_size);
+/* Open path (fs_open) and then img_open; errors name path. */
+int img_open_path(const char *path, struct img_src **out, char *chain, size_t chain_size);
 void img_close(struct img_src *s);
+/*
+ * Bytes of the file at the bottom that the lowest sequential decoder has
+ * consumed (for progress), or 0 when no level is sequential.
+ */
+uint64_t img_file_pos(const struct img_src *s);
+/* Read exactly len bytes at off; a short read is -EBADIMG naming s's file and what. */
+int img_read_full(struct img_src *s, uint64_t off, void *buf, size_t len, const char *what);
 /* Read from any source (checks the sequential rule). */
 int img_read(struct img_src *s, uint64_t off, void *buf, size_t len, size_t *got);
 /* The first bytes of s (up to IMG_HEAD), without consuming anything; returns how many. */
