@@ -1,22 +1,56 @@
 /*
- * cat [--hex] [--skip=N] [--length=N] [--locate=STRING] FILE: print a file,
- * dump it in hex, or find a string in it. FILE may be a blocklist, so
- * `cat --hex (hd0)+1` shows a disk's first sector.
+ * cat [--hex] [--skip=N] [--length=N] [--locate=STRING] [--decompress] FILE:
+ * print a file, dump it in hex, or find a string in it. FILE may be a
+ * blocklist, so `cat --hex (hd0)+1` shows a disk's first sector.
+ * --decompress reads it through the image formats (disk/image.h): a .gz or
+ * .lz4 as its contents, a VHD as its virtual disk.
  */
+#include "../disk/image.h"
 #include "../fs/fs.h"
 #include "../src/shell.h"
 
-enum { O_HEX, O_SKIP, O_LENGTH, O_LOCATE };
+/* Large reads: filesystems and the firmware are fastest in big runs. */
+#define CAT_CHUNK (1u << 20)
+
+enum { O_HEX, O_SKIP, O_LENGTH, O_LOCATE, O_DECOMPRESS };
 static const struct opt cat_opts[] = {
     [O_HEX] = { "--hex", OPT_FLAG },
     [O_SKIP] = { "--skip", OPT_VALUE },
     [O_LENGTH] = { "--length", OPT_VALUE },
     [O_LOCATE] = { "--locate", OPT_VALUE },
+    [O_DECOMPRESS] = { "--decompress", OPT_FLAG },
     { NULL, 0 },
 };
 
-/* Large reads: filesystems and the firmware are fastest in big runs. */
-#define CAT_CHUNK (1u << 20)
+/* What cat reads: the file itself, or (--decompress) the image decoded from it. */
+struct cat_src {
+    struct fs_file *f;
+    struct img_src *img;
+};
+
+static int src_read(struct cat_src *s, uint64_t off, void *buf, size_t len, size_t *got)
+{
+    return s->img ? img_read(s->img, off, buf, len, got) : fs_read(s->f, off, buf, len, got);
+}
+
+/*
+ * A compressed stream reads only forwards: decode up to skip and drop it,
+ * so that --skip and --locate start where they should.
+ */
+static int src_seek(struct cat_src *s, uint64_t skip, uint8_t *buf)
+{
+    while (s->img && s->img->sequential && s->img->pos < skip) {
+        size_t got = 0;
+        int rc = img_read(s->img, s->img->pos, buf, (size_t)MIN(skip - s->img->pos,
+                                                                 (uint64_t)CAT_CHUNK), &got);
+        if (rc)
+            return rc;
+        if (got == 0)
+            break;
+    }
+    return 0;
+}
+
 
 static void hex_line(uint64_t off, const uint8_t *b, size_t n)
 {
@@ -42,7 +76,7 @@ static void hex_line(uint64_t off, const uint8_t *b, size_t n)
  * last len-1 bytes of each chunk so that matches across chunks are found.
  * Returns the number of matches.
  */
-static int locate(struct fs_file *f, uint64_t skip, uint64_t end, const char *needle,
+static int locate(struct cat_src *f, uint64_t skip, uint64_t end, const char *needle,
                   uint8_t *buf, int *rcp)
 {
     size_t nlen = strlen8(needle), keep = 0;
@@ -51,7 +85,7 @@ static int locate(struct fs_file *f, uint64_t skip, uint64_t end, const char *ne
     *rcp = 0;
     while (base + keep < end) {
         size_t got = 0, want = (size_t)MIN(end - base - keep, CAT_CHUNK - keep);
-        int rc = fs_read(f, base + keep, buf + keep, want, &got);
+        int rc = src_read(f, base + keep, buf + keep, want, &got);
         if (rc || got == 0) {
             *rcp = rc;
             break;
@@ -80,7 +114,7 @@ static int cat_exec(struct cmd_args *a)
 {
     unsigned long long skip = 0, length = ~0ULL;
     const char *path;
-    struct fs_file *f;
+    struct cat_src src = { 0 };
     uint8_t *buf;
     uint64_t off, end;
     int rc = 0, ret = 1;
@@ -93,29 +127,39 @@ static int cat_exec(struct cmd_args *a)
         return shell_error(-EINVAL, "cat: bad --length value '%s'", a->opt[O_LENGTH].value);
     if (a->opt[O_LOCATE].set && !a->opt[O_LOCATE].value[0])
         return shell_error(-EINVAL, "cat: --locate needs a string");
-    rc = fs_open(path, &f);
+    if (a->opt[O_DECOMPRESS].set) {
+        rc = img_open_path(path, &src.img, NULL, 0);
+    } else {
+        rc = fs_open(path, &src.f);
+        if (rc == 0 && fs_is_dir(src.f)) {
+            fs_close(src.f);
+            return shell_error(-EISDIR, "cat: %s is a directory", path);
+        }
+    }
     if (rc)
         return shell_fail(rc, "cat", path);
-    if (fs_is_dir(f)) {
-        fs_close(f);
-        return shell_error(-EISDIR, "cat: %s is a directory", path);
-    }
     buf = malloc(CAT_CHUNK);
     if (!buf) {
-        fs_close(f);
-        return -ENOMEM;
+        rc = -ENOMEM;
+        goto out;
     }
-    end = fs_size(f);
+    /* a stream that does not state its size ends where it ends */
+    end = src.img ? src.img->size : fs_size(src.f);
     if (skip < end && length < end - skip)
         end = skip + length;
-    if (a->opt[O_LOCATE].set) {
-        ret = locate(f, skip, end, a->opt[O_LOCATE].value, buf, &rc);
+    rc = src_seek(&src, skip, buf);
+    if (rc) {
+        /* nothing */
+    } else if (a->opt[O_LOCATE].set) {
+        ret = locate(&src, skip, end, a->opt[O_LOCATE].value, buf, &rc);
     } else {
         for (off = skip; off < end;) {
             size_t got = 0, want = (size_t)MIN(end - off, CAT_CHUNK);
-            rc = fs_read(f, off, buf, want, &got);
+            rc = src_read(&src, off, buf, want, &got);
             if (rc)
                 break;
+            if (got == 0 && src.img && (src.img->sequential || src.img->size == IMG_SIZE_UNKNOWN))
+                break; /* the stream's end: its declared size is only a hint */
             if (got == 0) {
                 rc = shell_error(-EIO, "%s ends before its size says", path);
                 break;
@@ -133,16 +177,21 @@ static int cat_exec(struct cmd_args *a)
             }
         }
     }
+out:
     free(buf);
-    fs_close(f);
+    fs_close(src.f);
+    img_close(src.img);
     if (rc)
         return shell_fail(rc, "cat", path);
     return ret;
 }
 
-COMMAND(cat, cat_exec, "cat [--hex] [--skip=N] [--length=N] [--locate=STRING] FILE",
+COMMAND(cat, cat_exec,
+        "cat [--hex] [--skip=N] [--length=N] [--locate=STRING] [--decompress] FILE",
         "Print FILE from byte N (--skip), at most N bytes (--length). --hex shows a hex\n"
         "dump. --locate prints the hex offset of each match of STRING and returns the\n"
         "number of matches (0, false, when there is none). FILE may be a blocklist such\n"
-        "as (hd0)+1.",
+        "as (hd0)+1. --decompress reads a gzip or lz4 file as its contents, and a VHD\n"
+        "or VHDX as its virtual disk (compressed or not); --skip and --length then\n"
+        "count decoded bytes.",
         cat_opts);

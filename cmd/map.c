@@ -48,12 +48,15 @@ static int status(void)
                        "flags, source");
         if (drive_map_ram(d))
             snprintf(ram, sizeof(ram), "0x%llX", (unsigned long long)drive_map_ram(d));
-        con_printf("%-7s 0x%02X  %12llu %6u %-18s %s%s%s %s, %s\n", d->name, d->number & 0xFF,
+        const char *fmt = drive_map_format(d);
+        bool plain = !strcmp8(fmt, "raw") || !strcmp8(fmt, "drive");
+        con_printf("%-7s 0x%02X  %12llu %6u %-18s %s%s%s %s, %s%s%s%s\n", d->name, d->number & 0xFF,
                    (unsigned long long)d->blocks, d->block_size, ram,
                    (d->flags & DRIVE_READ_ONLY) ? "read-only " : "",
                    (d->flags & DRIVE_FAKE_WRITE) ? "fake-write " : "",
                    drive_map_ram(d) ? "mem" : "in-place",
-                   (d->flags & DRIVE_HOOKED) ? "hooked" : "internal", drive_map_source(d));
+                   (d->flags & DRIVE_HOOKED) ? "hooked" : "internal", drive_map_source(d),
+                   plain ? "" : " (", plain ? "" : fmt, plain ? "" : ")");
     }
     if (!n)
         con_puts("no mapped drives\n");

@@ -4,7 +4,13 @@
  *   RAM       --mem: the image copied into reserved memory in bounded chunks;
  *   extents   a file read and written in place through its extent list on the
  *             drive that holds it, however fragmented;
- *   drive     another drive (or a blocklist of one) read through.
+ *   drive     another drive (or a blocklist of one) read through;
+ *   image     a VHD or VHDX read in place through its block table
+ *             (disk/image.h); read-only but for --fake-write.
+ *
+ * Compressed images (gzip, lz4; disk/image.h) only map with --mem: they are
+ * decoded straight into the RAM region, which is sized in advance from what
+ * the file declares and checked against the stream (see load_image).
  *
  * --fake-write puts a copy-on-write overlay in front of any of them: written
  * blocks live in RAM, allocated one at a time, and are what later reads see.
@@ -14,6 +20,7 @@
 #include "map.h"
 
 #include "../fs/fs.h"
+#include "image.h"
 #include "../src/platform.h"
 #include "../src/shell.h"
 
@@ -24,11 +31,15 @@
 
 struct map_backing {
     char source[FS_PATH_MAX];
+    char format[32];                   /* "raw", "gzip", "gzip+vhd", "drive" */
     uint64_t size;                     /* bytes of the image */
+    /* the image file and the formats on it (image.h); NULL for drive sources */
+    struct img_src *img;
+    bool img_io;                       /* read through img (VHD, VHDX in place) */
     /* RAM */
     uint8_t *ram;
     uint64_t ram_phys, ram_size;
-    /* extents of an open file on its volume's drive */
+    /* extents of a raw image file (img's file) on its volume's drive */
     struct fs_file *file;
     struct fs_extent *ext;
     size_t n_ext;
@@ -57,6 +68,11 @@ const char *drive_map_source(const struct drive *d)
 uint64_t drive_map_ram(const struct drive *d)
 {
     return drive_is_mapped(d) ? ((struct map_backing *)d->priv)->ram_phys : 0;
+}
+
+const char *drive_map_format(const struct drive *d)
+{
+    return drive_is_mapped(d) ? ((struct map_backing *)d->priv)->format : "";
 }
 
 uint64_t drive_map_overlay_blocks(const struct drive *d)
@@ -103,6 +119,12 @@ static int image_io(struct drive *d, uint64_t off, uint8_t *buf, size_t len, boo
         else
             memcpy(buf, m->ram + off, in_image);
         return 0;
+    }
+    if (m->img_io) {
+        /* drive_map made the drive read-only or put an overlay in front */
+        if (write)
+            return shell_error(-EROFS, "%s: %s is mapped read-only", d->name, m->source);
+        return img_read_full(m->img, off, buf, in_image, "a read");
     }
     if (m->src) {
         if (!write)
@@ -206,6 +228,14 @@ static int map_write(struct drive *d, uint64_t lba, uint64_t count, const void *
     return 0;
 }
 
+static void ram_free(struct map_backing *m)
+{
+    if (m->ram)
+        plat_ram_free(m->ram, m->ram_phys, m->ram_size);
+    m->ram = NULL;
+    m->ram_phys = m->ram_size = 0;
+}
+
 static void map_release(struct drive *d)
 {
     struct map_backing *m = d->priv;
@@ -217,10 +247,9 @@ static void map_release(struct drive *d)
         free(m->ovl[p]);
     }
     free(m->ovl);
-    if (m->ram)
-        plat_ram_free(m->ram, m->ram_phys, m->ram_size);
+    ram_free(m);
     free(m->ext);
-    fs_close(m->file);
+    img_close(m->img); /* and with it m->file */
     free(m);
     d->priv = NULL;
 }
@@ -267,59 +296,222 @@ static int top_address(uint64_t size, uint64_t *addr)
                        (unsigned long long)(size >> 20));
 }
 
-/*
- * Copy the whole source (the file f, or else the drive m->src) into m->ram
- * in bounded reads, with progress for large images and Ctrl-C.
- */
-static int copy_in(struct map_backing *m, struct fs_file *f, const char *target)
+/* ---- filling the RAM ---- */
+
+/* Progress of a copy into RAM: large ones show it (PROGRESS_MIN); Ctrl-C stops any. */
+struct progress {
+    struct map_backing *m;
+    const char *target;
+    const char *what;     /* "" or "measuring " */
+    uint64_t total;       /* bytes expected, 0 when not known */
+    uint64_t shown;       /* when progress was last printed */
+    bool printed;         /* a progress line is open */
+};
+
+static int progress_tick(struct progress *p, uint64_t done, bool last)
 {
-    bool progress = m->size > PROGRESS_MIN;
-    uint64_t off = 0, shown = 0;
-    while (off < m->size) {
-        size_t got = 0, want = (size_t)MIN(m->size - off, (uint64_t)COPY_CHUNK);
-        int rc;
-        if (f) {
-            rc = fs_read(f, off, m->ram + off, want, &got);
-        } else {
-            rc = drive_read_bytes(m->src, m->src_off + off, m->ram + off, want);
-            got = want;
-        }
-        if (rc)
-            return rc;
-        if (got == 0)
-            return shell_error(-EIO, "map: %s ends before its size says", m->source);
-        off += got;
-        /*
-         * A firmware console line costs about a millisecond (more under
-         * emulation), as much as copying 4 MiB: show progress every
-         * PROGRESS_US, and at the end, not at every chunk.
-         */
-        if (progress && (off == m->size || plat_uptime_us() - shown >= PROGRESS_US)) {
-            shown = plat_uptime_us();
-            con_printf("\rmap: %s -> %s: %llu of %llu MiB", m->source, target,
-                       (unsigned long long)(off >> 20), (unsigned long long)(m->size >> 20));
-        }
-        if (con_interrupted()) {
-            if (progress)
-                con_puts("\n");
-            return shell_error(-ECANCELED, "map: cancelled; nothing was mapped");
-        }
+    /*
+     * A firmware console line costs about a millisecond (more under
+     * emulation), as much as copying 4 MiB: show progress every
+     * PROGRESS_US, and at the end, not at every chunk.
+     */
+    bool large = done > PROGRESS_MIN || p->total > PROGRESS_MIN;
+    if (large && (last || plat_uptime_us() - p->shown >= PROGRESS_US)) {
+        struct img_src *img = p->m->img;
+        p->shown = plat_uptime_us();
+        p->printed = true;
+        if (img && img->sequential)
+            /* compressed: what was read of the file and what it gave */
+            con_printf("\rmap: %s%s -> %s: %llu of %llu MiB read, %llu MiB decoded", p->what,
+                       p->m->source, p->target, (unsigned long long)(img_file_pos(img) >> 20),
+                       (unsigned long long)(img->in_size >> 20),
+                       (unsigned long long)(done >> 20));
+        else
+            con_printf("\rmap: %s%s -> %s: %llu of %llu MiB", p->what, p->m->source, p->target,
+                       (unsigned long long)(done >> 20), (unsigned long long)(p->total >> 20));
     }
-    if (progress)
+    if (last && p->printed) {
         con_puts("\n");
+        p->printed = false;
+    }
+    if (con_interrupted()) {
+        if (p->printed)
+            con_puts("\n");
+        return shell_error(-ECANCELED, "map: cancelled; nothing was mapped");
+    }
     return 0;
 }
 
-/* A hard-disk image laid out for 4096-byte blocks: its GPT header is at 4096, not 512. */
-static uint32_t image_block_size(struct fs_file *f, enum drive_kind kind)
+/* For fmt->scatter: progress after every block. */
+static int scatter_tick(void *ctx)
 {
-    uint8_t sig[8];
-    size_t got = 0;
+    struct progress *p = ctx;
+    return progress_tick(p, img_file_pos(p->m->img), false);
+}
+
+/*
+ * Read the source (m->img, or else the drive m->src) from byte off into
+ * dst until dst_len bytes or its end, in bounded reads. dst NULL: count
+ * only, into a scratch chunk (measuring a stream). *done gets the offset
+ * reached.
+ */
+static int copy_in(struct map_backing *m, struct progress *p, uint8_t *dst, uint64_t off,
+                   uint64_t dst_len, uint64_t *done)
+{
+    uint8_t *scratch = NULL;
+    int rc = 0;
+    if (!dst && !(scratch = malloc(COPY_CHUNK)))
+        return -ENOMEM;
+    while (off < dst_len) {
+        size_t got = 0, want = (size_t)MIN(dst_len - off, (uint64_t)COPY_CHUNK);
+        uint8_t *to = dst ? dst + off : scratch;
+        if (m->img) {
+            if ((rc = img_read(m->img, off, to, want, &got)) != 0)
+                rc = shell_fail(rc, "map", m->source);
+        } else {
+            rc = drive_read_bytes(m->src, m->src_off + off, to, want);
+            got = want;
+        }
+        if (rc)
+            break;
+        if (got == 0)
+            break;
+        off += got;
+        if ((rc = progress_tick(p, off, false)) != 0)
+            break;
+    }
+    free(scratch);
+    *done = off;
+    return rc;
+}
+
+/* Reserve m->ram for size bytes (4 KiB granules: every block size divides them). */
+static int ram_alloc(struct map_backing *m, const struct map_opts *o, uint64_t size)
+{
+    uint64_t addr = o->mem_addr, avail = map_free_memory();
+    int rc;
+    m->ram_size = (size + 4095) / 4096 * 4096;
+    /* refuse before allocating anything, so earlier maps stay as they are */
+    if (m->ram_size > avail || m->ram_size < size)
+        return shell_error(-ENOMEM, "map: %s needs %llu MiB, more than the %llu MiB free",
+                           o->source, (unsigned long long)(size >> 20),
+                           (unsigned long long)(avail >> 20));
+    if (o->top && !addr && (rc = top_address(m->ram_size, &addr)) != 0)
+        return rc;
+    rc = plat_ram_alloc(m->ram_size, addr, (void **)&m->ram, &m->ram_phys);
+    if (rc) {
+        m->ram = NULL;
+        return shell_error(rc, rc == -EBUSY ? "map: memory at 0x%llX is not free"
+                                            : "map: cannot allocate %llu MiB at 0x%llX",
+                           (unsigned long long)(rc == -EBUSY ? addr : m->ram_size >> 20),
+                           (unsigned long long)addr);
+    }
+    memset(m->ram + size, 0, (size_t)(m->ram_size - size));
+    return 0;
+}
+
+/*
+ * Measure a stream whose size is not known (or not believed): decode it
+ * from byte from to its end, counting, and stop past what free memory could
+ * hold (limit), so that a zip bomb ends in an error, not in a full RAM.
+ */
+static int measure(struct map_backing *m, struct progress *p, uint64_t from, uint64_t limit,
+                   uint64_t *size)
+{
+    int rc = copy_in(m, p, NULL, from, limit + 1, size);
+    if (rc == 0 && *size > limit)
+        rc = shell_error(-ENOMEM, "map: %s decompresses to more than the %llu MiB of free "
+                         "memory", m->source, (unsigned long long)(limit >> 20));
+    return rc;
+}
+
+/* Open the image again from its start, to decode it into RAM of the size measured. */
+static int reopen_image(struct map_backing *m, const struct map_opts *o, uint64_t size)
+{
+    int rc;
+    img_close(m->img);
+    m->img = NULL;
+    if ((rc = img_open_path(o->source, &m->img, m->format, sizeof(m->format))) != 0)
+        return shell_fail(rc, "map", o->source);
+    if (size == 0)
+        return shell_error(-EINVAL, "map: %s is empty", o->source);
+    return 0;
+}
+
+/*
+ * map --mem of an image file: decode m->img into RAM in one pass. The size
+ * comes from the file (raw: its size; gzip: ISIZE; lz4: the content size;
+ * VHD, VHDX: the virtual size) and is checked: the stream must end exactly
+ * there. When it goes on (a multi-member gzip states only its last
+ * member's size; a file whose ISIZE lies) or states no size, the stream is
+ * measured (decoded without keeping it) and decoded again into RAM of the
+ * measured size: never two copies in memory.
+ */
+static int load_image(struct map_backing *m, const struct map_opts *o)
+{
+    struct progress p = { .m = m, .target = o->target, .what = "" };
+    uint64_t size = m->img->size;
+    int rc = 0;
+    if (size == IMG_SIZE_UNKNOWN || (m->img->sequential && size > map_free_memory())) {
+        /*
+         * Not stated, or a gzip ISIZE (a guess: the last member's size
+         * modulo 4 GiB) larger than could fit: find out what it is.
+         */
+        p.what = "measuring ";
+        if ((rc = measure(m, &p, 0, map_free_memory(), &size)) != 0 ||
+            (rc = progress_tick(&p, size, true)) != 0 || (rc = reopen_image(m, o, size)) != 0)
+            return rc;
+        p.what = "";
+    }
+    /* at most twice: the second time with the measured size, which must hold */
+    for (int pass = 0;; pass++) {
+        uint64_t done = 0, end = 0;
+        p.total = size;
+        if ((rc = ram_alloc(m, o, size)) != 0)
+            return rc;
+        if (m->img->scatter_only) {
+            /* a VHD/VHDX inside gzip or lz4: blocks go where they belong */
+            memset(m->ram, 0, (size_t)size);
+            rc = m->img->fmt->scatter(m->img, m->ram, scatter_tick, &p);
+            done = size;
+        } else {
+            rc = copy_in(m, &p, m->ram, 0, size, &done);
+        }
+        if (rc)
+            return rc;
+        if (done < size)
+            return shell_error(-EBADIMG, "map: %s ends after %llu bytes, but declares %llu",
+                               m->source, (unsigned long long)done, (unsigned long long)size);
+        if (m->img->sequential && !m->img->scatter_only) {
+            /* read on to the end of the stream: zlib checks the last CRC and ISIZE there */
+            if ((rc = measure(m, &p, size, map_free_memory() + m->ram_size, &end)) != 0)
+                return rc;
+            if (end != size && pass == 0) {
+                ram_free(m);
+                if ((rc = reopen_image(m, o, end)) != 0)
+                    return rc;
+                size = end;
+                continue;
+            }
+            if (end != size)
+                return shell_error(-EBADIMG, "map: %s gave %llu bytes, then %llu", m->source,
+                                   (unsigned long long)size, (unsigned long long)end);
+        }
+        m->size = size;
+        return progress_tick(&p, size, true);
+    }
+}
+
+/* ---- what the image is ---- */
+
+/* A hard-disk image laid out for 4096-byte blocks: its GPT header is at 4096, not 512. */
+static uint32_t image_block_size(const uint8_t *head, size_t len, enum drive_kind kind)
+{
     if (kind == DRIVE_CD)
         return 2048;
-    if (fs_read(f, 512, sig, 8, &got) == 0 && got == 8 && memcmp(sig, "EFI PART", 8) == 0)
+    if (len >= 520 && memcmp(head + 512, "EFI PART", 8) == 0)
         return 512;
-    if (fs_read(f, 4096, sig, 8, &got) == 0 && got == 8 && memcmp(sig, "EFI PART", 8) == 0)
+    if (len >= 4104 && memcmp(head + 4096, "EFI PART", 8) == 0)
         return 4096;
     return 512;
 }
@@ -328,24 +520,24 @@ static uint32_t image_block_size(struct fs_file *f, enum drive_kind kind)
  * A CD target whose image holds an ISO 9660 volume must hold all of it: a
  * truncated download would otherwise boot and fail somewhere deep inside.
  * Images without a primary volume descriptor (UDF only, raw) are left alone.
+ * Read from RAM after a --mem copy, else from the source.
  */
-static int check_cd_image(struct map_backing *m, struct fs_file *f, const char *source)
+static int check_cd_image(struct map_backing *m, const char *source)
 {
     uint8_t pvd[2048];
     uint64_t need;
-    size_t got = 0;
-    int rc;
+    int rc = 0;
     if (m->size < 32768 + sizeof(pvd))
         return shell_error(-EBADIMG, "map: %s is too small for a CD image (%llu bytes)", source,
                            (unsigned long long)m->size);
-    if (f)
-        rc = fs_read(f, 32768, pvd, sizeof(pvd), &got);
+    if (m->ram)
+        memcpy(pvd, m->ram + 32768, sizeof(pvd));
+    else if (m->img)
+        rc = img_read_full(m->img, 32768, pvd, sizeof(pvd), "the volume descriptor");
     else
         rc = drive_read_bytes(m->src, m->src_off + 32768, pvd, sizeof(pvd));
     if (rc)
         return shell_fail(rc, "map", source);
-    if (f && got != sizeof(pvd))
-        return shell_error(-EIO, "map: short read of %s", source);
     if (pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0)
         return 0;
     need = (uint64_t)le32(pvd + 80) * le16(pvd + 128);
@@ -386,12 +578,35 @@ static int parse_target(const char *target, enum drive_kind *kind, int *number)
     return 0;
 }
 
+/* In place: a raw file through its extents, a VHD or VHDX through its block table. */
+static int map_in_place(struct map_backing *m, const struct map_opts *o)
+{
+    size_t n = 0;
+    int rc;
+    if (m->img->fmt) {
+        if (m->img->sequential)
+            return shell_error(-ENOTSUP, "map: %s is %s-compressed; map it with --mem, which "
+                               "decompresses it into RAM", o->source, m->format);
+        m->img_io = true;
+        return 0;
+    }
+    m->file = m->img->file;
+    rc = fs_extents(m->file, &m->ext, &n);
+    if (rc == -ENOTSUP)
+        return shell_error(rc, "map: %s's filesystem cannot map it in place; use --mem",
+                           o->source);
+    if (rc == 0 && (n == 0 || m->ext[n - 1].file_off + m->ext[n - 1].len < m->size))
+        rc = shell_error(-EBADIMG, "map: the extents of %s do not cover it", o->source);
+    m->n_ext = n;
+    return rc;
+}
+
 int drive_map(const struct map_opts *o, struct drive **out)
 {
     struct map_backing *m;
     struct drive *d;
-    struct fs_file *f = NULL;
     enum drive_kind kind = DRIVE_HD;
+    bool mem = o->mem || o->top || o->mem_addr;
     int number = -1, rc;
 
     drive_init();
@@ -414,71 +629,52 @@ int drive_map(const struct map_opts *o, struct drive **out)
             rc = shell_fail(rc, "map", o->source);
             goto fail;
         }
+        strlcpy8(m->format, "drive", sizeof(m->format));
         m->size = drive_bytes(m->src);
         d->block_size = kind == DRIVE_CD ? 2048 : m->src->block_size;
+        if (m->size == 0) {
+            rc = shell_error(-EINVAL, "map: %s is empty", o->source);
+            goto fail;
+        }
+        if (mem) {
+            struct progress p = { .m = m, .target = o->target, .what = "", .total = m->size };
+            uint64_t done = 0;
+            if ((rc = ram_alloc(m, o, m->size)) != 0 ||
+                (rc = copy_in(m, &p, m->ram, 0, m->size, &done)) != 0 ||
+                (rc = progress_tick(&p, done, true)) != 0)
+                goto fail;
+            m->src = NULL; /* a drive source is copied: the RAM is the backing now */
+        }
     } else {
-        rc = fs_open(o->source, &f);
+        const uint8_t *head;
+        size_t head_len;
+        rc = img_open_path(o->source, &m->img, m->format, sizeof(m->format));
         if (rc) {
             rc = shell_fail(rc, "map", o->source);
             goto fail;
         }
-        if (fs_is_dir(f)) {
-            rc = shell_error(-EISDIR, "map: %s is a directory", o->source);
+        m->size = m->img->size;
+        if (m->size == 0) {
+            rc = shell_error(-EINVAL, "map: %s is empty", o->source);
             goto fail;
         }
-        m->size = fs_size(f);
-        d->block_size = image_block_size(f, kind);
+        if (mem) {
+            if ((rc = load_image(m, o)) != 0)
+                goto fail;
+            /* the RAM is the backing now: the file and its decoders go */
+            img_close(m->img);
+            m->img = NULL;
+            head = m->ram;
+            head_len = (size_t)MIN(m->size, (uint64_t)IMG_HEAD);
+        } else {
+            if ((rc = map_in_place(m, o)) != 0)
+                goto fail;
+            head_len = img_peek(m->img, &head);
+        }
+        d->block_size = image_block_size(head, head_len, kind);
     }
-    if (m->size == 0) {
-        rc = shell_error(-EINVAL, "map: %s is empty", o->source);
+    if (kind == DRIVE_CD && (rc = check_cd_image(m, o->source)) != 0)
         goto fail;
-    }
-    if (kind == DRIVE_CD && (rc = check_cd_image(m, f, o->source)) != 0)
-        goto fail;
-    if (o->mem || o->top || o->mem_addr) {
-        uint64_t addr = o->mem_addr, avail = map_free_memory();
-        m->ram_size = (m->size + d->block_size - 1) / d->block_size * d->block_size;
-        /* refuse before allocating anything, so earlier maps stay as they are */
-        if (m->ram_size > avail) {
-            rc = shell_error(-ENOMEM, "map: %s needs %llu MiB, more than the %llu MiB free",
-                             o->source, (unsigned long long)(m->ram_size >> 20),
-                             (unsigned long long)(avail >> 20));
-            goto fail;
-        }
-        if (o->top && !addr && (rc = top_address(m->ram_size, &addr)) != 0)
-            goto fail;
-        rc = plat_ram_alloc(m->ram_size, addr, (void **)&m->ram, &m->ram_phys);
-        if (rc) {
-            m->ram = NULL;
-            rc = shell_error(rc, rc == -EBUSY ? "map: memory at 0x%llX is not free"
-                                              : "map: cannot allocate %llu MiB at 0x%llX",
-                             (unsigned long long)(rc == -EBUSY ? addr : m->ram_size >> 20),
-                             (unsigned long long)addr);
-            goto fail;
-        }
-        memset(m->ram + m->size, 0, (size_t)(m->ram_size - m->size));
-        rc = copy_in(m, f, o->target);
-        m->src = NULL; /* a drive source is copied: the RAM is the backing now */
-        if (rc)
-            goto fail;
-        fs_close(f);
-        f = NULL;
-    } else if (f) {
-        size_t n = 0;
-        rc = fs_extents(f, &m->ext, &n);
-        if (rc == -ENOTSUP) {
-            rc = shell_error(rc, "map: %s's filesystem cannot map it in place; use --mem",
-                             o->source);
-            goto fail;
-        }
-        if (rc == 0 && (n == 0 || m->ext[n - 1].file_off + m->ext[n - 1].len < m->size))
-            rc = shell_error(-EBADIMG, "map: the extents of %s do not cover it", o->source);
-        if (rc)
-            goto fail;
-        m->n_ext = n;
-        m->file = f;
-        f = NULL;
-    }
     if (o->fake_write) {
         uint64_t blocks = (m->size + d->block_size - 1) / d->block_size;
         m->ovl_pages = (size_t)((blocks + OVL_SPAN - 1) / OVL_SPAN);
@@ -491,7 +687,9 @@ int drive_map(const struct map_opts *o, struct drive **out)
     d->kind = kind;
     d->number = number;
     d->blocks = (m->size + d->block_size - 1) / d->block_size;
-    d->flags = (o->read_only || (kind == DRIVE_CD && !o->fake_write) ? DRIVE_READ_ONLY : 0) |
+    /* a VHD or VHDX in place is never written: its block table would have to grow */
+    d->flags = (o->read_only || ((kind == DRIVE_CD || m->img_io) && !o->fake_write)
+                    ? DRIVE_READ_ONLY : 0) |
                (o->fake_write ? DRIVE_FAKE_WRITE : 0) | (kind != DRIVE_HD ? DRIVE_REMOVABLE : 0);
     d->ops = &map_ops;
     d->priv = m;
@@ -516,7 +714,6 @@ fail:
         struct drive tmp = { .priv = m };
         map_release(&tmp);
     }
-    fs_close(f);
     free(d);
     return rc;
 }

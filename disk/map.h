@@ -35,6 +35,8 @@ bool drive_is_mapped(const struct drive *d);
 /* What --status shows of a mapped drive: source, RAM address (0 when none), overlay blocks. */
 const char *drive_map_source(const struct drive *d);
 uint64_t drive_map_ram(const struct drive *d);
+/* The image's formats as disk/image.h names them ("raw", "gzip+vhd"), or "drive". */
+const char *drive_map_format(const struct drive *d);
 uint64_t drive_map_overlay_blocks(const struct drive *d);
 /* Bytes of free memory in the platform's map: what --mem can still take. */
 uint64_t map_free_memory(void);

@@ -3,6 +3,7 @@
 #define MB_HOST_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 extern char host_bd_dir[4096];
 extern int host_power_action;
@@ -31,5 +32,7 @@ extern int host_exposed;
 extern int host_connects;
 /* The simulated RAM that (md) reads: byte at address a is (a ^ a >> 8) & 0xFF. */
 #define HOST_MEM_SIZE (16u << 20)
+/* Free memory above 4 GiB besides those 16 MiB (mapboot --ram SIZE); 0 by default. */
+extern uint64_t host_more_ram;
 
 #endif

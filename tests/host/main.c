@@ -5,6 +5,8 @@
  *   --hd IMG, --cd IMG, --fd IMG          add a firmware disk backed by an image file, in
  *                                        order ((hd0) is the first --hd); --block-size N
  *                                        sets the block size of the disks after it (4096: 4Kn)
+ *   --ram SIZE                           free memory for map --mem besides the simulated
+ *                                        16 MiB (bytes, or with a K, M or G suffix)
  *   mapboot [--bd DIR] -c 'COMMANDS'     run COMMANDS (lines), exit 1 if the last failed
  *   mapboot [--bd DIR] SCRIPT [ARGS...]  run a host file as a batch file
  */
@@ -32,7 +34,8 @@ static void restore_tty(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: mapboot [--bd DIR] [--block-size N] [--hd IMG] [--cd IMG] [--fd IMG]...\n"
+    fprintf(stderr, "usage: mapboot [--bd DIR] [--ram SIZE] [--block-size N] [--hd IMG] [--cd IMG]\n"
+                    "               [--fd IMG]...\n"
                     "               [-c 'COMMANDS' | SCRIPT [ARGS...]]\n");
     exit(2);
 }
@@ -51,6 +54,15 @@ int main(int argc, char **argv)
                 perror(argv[i]);
                 return 2;
             }
+            continue;
+        }
+        if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long long n = strtoull(argv[++i], &end, 0);
+            int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+            if ((shift && end[1]) || (!shift && *end))
+                usage();
+            host_more_ram = (uint64_t)n << shift;
             continue;
         }
         if (strcmp(argv[i], "--block-size") == 0 && i + 1 < argc) {

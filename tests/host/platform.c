@@ -442,11 +442,17 @@ int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks)
     return -ENODEV; /* the host boot volume is the --bd directory */
 }
 
-/* ---- memory: 16 MiB of simulated RAM at 0, byte i = (i ^ i >> 8) & 0xFF ---- */
-static const struct plat_mem_range host_mem[] = {
+/*
+ * ---- memory: 16 MiB of simulated RAM at 0, byte i = (i ^ i >> 8) & 0xFF,
+ * and host_more_ram bytes of free memory at 4 GiB for big --mem maps
+ * (benchmarks, large round trips); what --mem takes is real host memory.
+ */
+uint64_t host_more_ram;
+static struct plat_mem_range host_mem[] = {
     { 0, 0x9F000, PLAT_MEM_FREE },
     { 0x9F000, 0x61000, PLAT_MEM_RESERVED },
     { 0x100000, HOST_MEM_SIZE - 0x100000, PLAT_MEM_FREE },
+    { 0x100000000ull, 0, PLAT_MEM_FREE },
 };
 
 /*
@@ -458,7 +464,8 @@ static uint64_t host_ram_used;
 
 int plat_memmap(struct plat_mem_range *out, int max)
 {
-    int n = (int)(sizeof(host_mem) / sizeof(host_mem[0]));
+    int n = (int)(sizeof(host_mem) / sizeof(host_mem[0])) - (host_more_ram ? 0 : 1);
+    host_mem[3].size = host_more_ram;
     for (int i = 0; i < n && i < max; i++) {
         out[i] = host_mem[i];
         if (i == n - 1)
