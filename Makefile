@@ -150,7 +150,8 @@ fuzz: $(FUZZ_BINS)
 # ---- set-up ----
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
-    e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev lz4
+    e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
+    gzip qemu-utils
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -206,6 +207,7 @@ test-fuzz: $(FUZZ_BINS)
 bench: $(BUILD)/BOOTX64.EFI $(BUILD)/payload.efi
 	tests/bench/run $(BUILD)
 	tests/bench/map $(BUILD)
+	tests/bench/images $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -143,8 +143,11 @@ static int cat_exec(struct cmd_args *a)
         rc = -ENOMEM;
         goto out;
     }
-    /* a stream that does not state its size ends where it ends */
-    end = src.img ? src.img->size : fs_size(src.f);
+    /*
+     * A stream's stated size is only a claim (gzip states its last member's
+     * size modulo 4 GiB): it ends where its data ends.
+     */
+    end = !src.img ? fs_size(src.f) : src.img->sequential ? UINT64_MAX : src.img->size;
     if (skip < end && length < end - skip)
         end = skip + length;
     rc = src_seek(&src, skip, buf);
@@ -158,8 +161,8 @@ static int cat_exec(struct cmd_args *a)
             rc = src_read(&src, off, buf, want, &got);
             if (rc)
                 break;
-            if (got == 0 && src.img && (src.img->sequential || src.img->size == IMG_SIZE_UNKNOWN))
-                break; /* the stream's end: its declared size is only a hint */
+            if (got == 0 && end == UINT64_MAX)
+                break; /* the stream's end */
             if (got == 0) {
                 rc = shell_error(-EIO, "%s ends before its size says", path);
                 break;

@@ -142,6 +142,9 @@ COMMAND(map, map_exec,
         "  --no-hook      keep the drive mapboot's own instead of showing it to the\n"
         "                 firmware as a BlockIo disk (which is the default)\n"
         "Without --mem the image is read and written in place, however fragmented.\n"
+        "Image files may be gzip or lz4 compressed (decoded into RAM: --mem only), VHD\n"
+        "(fixed, dynamic, differencing) or VHDX, and combined (.vhd.gz). A VHD or VHDX\n"
+        "in place is read-only unless --fake-write; --status names the formats.\n"
         "--hook, --unhook, --rehook and grub4dos' BIOS options are accepted and do\n"
         "nothing: a map is live at once.\n"
         "%?% is the new drive's name.",

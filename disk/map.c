@@ -308,6 +308,14 @@ struct progress {
     bool printed;         /* a progress line is open */
 };
 
+/* End an open progress line, so that what follows starts a line of its own. */
+static void progress_break(struct progress *p)
+{
+    if (p->printed)
+        con_puts("\n");
+    p->printed = false;
+}
+
 static int progress_tick(struct progress *p, uint64_t done, bool last)
 {
     /*
@@ -330,13 +338,10 @@ static int progress_tick(struct progress *p, uint64_t done, bool last)
             con_printf("\rmap: %s%s -> %s: %llu of %llu MiB", p->what, p->m->source, p->target,
                        (unsigned long long)(done >> 20), (unsigned long long)(p->total >> 20));
     }
-    if (last && p->printed) {
-        con_puts("\n");
-        p->printed = false;
-    }
+    if (last)
+        progress_break(p);
     if (con_interrupted()) {
-        if (p->printed)
-            con_puts("\n");
+        progress_break(p);
         return shell_error(-ECANCELED, "map: cancelled; nothing was mapped");
     }
     return 0;
@@ -382,6 +387,8 @@ static int copy_in(struct map_backing *m, struct progress *p, uint8_t *dst, uint
     }
     free(scratch);
     *done = off;
+    if (rc)
+        progress_break(p); /* the error goes on a line of its own */
     return rc;
 }
 
@@ -419,9 +426,11 @@ static int measure(struct map_backing *m, struct progress *p, uint64_t from, uin
                    uint64_t *size)
 {
     int rc = copy_in(m, p, NULL, from, limit + 1, size);
-    if (rc == 0 && *size > limit)
+    if (rc == 0 && *size > limit) {
+        progress_break(p);
         rc = shell_error(-ENOMEM, "map: %s decompresses to more than the %llu MiB of free "
                          "memory", m->source, (unsigned long long)(limit >> 20));
+    }
     return rc;
 }
 
@@ -466,6 +475,7 @@ static int load_image(struct map_backing *m, const struct map_opts *o)
     /* at most twice: the second time with the measured size, which must hold */
     for (int pass = 0;; pass++) {
         uint64_t done = 0, end = 0;
+        p.what = "";
         p.total = size;
         if ((rc = ram_alloc(m, o, size)) != 0)
             return rc;
@@ -484,6 +494,7 @@ static int load_image(struct map_backing *m, const struct map_opts *o)
                                m->source, (unsigned long long)done, (unsigned long long)size);
         if (m->img->sequential && !m->img->scatter_only) {
             /* read on to the end of the stream: zlib checks the last CRC and ISIZE there */
+            p.what = "measuring ";
             if ((rc = measure(m, &p, size, map_free_memory() + m->ram_size, &end)) != 0)
                 return rc;
             if (end != size && pass == 0) {
