@@ -25,7 +25,7 @@
  */
 #include "image.h"
 
-#include "../src/crc32c.h"
+#include "../src/crc32.h"
 #include "../src/shell.h"
 
 #define KIB 1024u

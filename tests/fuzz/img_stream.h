@@ -1,5 +1,5 @@
 /*
- * The shared run of the compressed-stream fuzzers (fuzz_gzip, fuzz_lz4):
+ * The shared run of the compressed-stream fuzzers (fuzz_img_gzip, fuzz_img_lz4):
  * the input is the whole file, held in memory (img_open_mem); everything it
  * decodes to is read forwards in uneven pieces, as map --mem and cat
  * --decompress do, up to a cap so that a small input that inflates a

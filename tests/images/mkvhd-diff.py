@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """mkvhd-diff.py: write the VHD images that qemu-img cannot, for mapboot's tests
-(tests/unit/test_vhd.c) and fuzz seeds (tests/fuzz/seeds/fuzz_vhd.sh).
+(tests/unit/test_vhd.c) and fuzz seeds (tests/fuzz/seeds/fuzz_img_vhd.sh).
 
   mkvhd-diff.py PARENT CHILD [--rel PATH] [--abs PATH] [--sectors N,N,...]
                 [--block-size BYTES]

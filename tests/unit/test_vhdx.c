@@ -17,7 +17,7 @@
 
 #include "../../disk/image.h"
 #include "../../disk/map.h"
-#include "../../src/crc32c.h"
+#include "../../src/crc32.h"
 
 #define MIB (1024u * 1024u)
 

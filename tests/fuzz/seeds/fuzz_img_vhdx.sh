@@ -1,8 +1,8 @@
 #!/bin/sh
-# fuzz_vhdx.sh OUTDIR: seeds for fuzz_vhdx, made at run time with qemu-img
+# fuzz_img_vhdx.sh OUTDIR: seeds for fuzz_img_vhdx, made at run time with qemu-img
 # from a 4 MiB raw image with a pattern and a zero hole: dynamic and fixed,
 # 1 MiB and default (8 MiB) blocks. A seed is the pieces the harness lays
-# into its file, cut from the same offsets (see the table in fuzz_vhdx.c):
+# into its file, cut from the same offsets (see the table in fuzz_img_vhdx.c):
 # a flags byte (bit 0: fix up the CRC-32Cs, each image comes both ways;
 # bit 1: the long read and scatter; bit 2: as a stream), a size
 # byte (0: the whole 32 MiB), then the headers, region tables, BAT,

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fuzz_vhd.sh OUTDIR: seeds for fuzz_vhd, made at run time. Inputs are
+# fuzz_img_vhd.sh OUTDIR: seeds for fuzz_img_vhd, made at run time. Inputs are
 # capped at 64 KiB, so the disks are small: a fixed VHD of 32 KiB and an
 # empty dynamic one of 2 MiB from qemu-img (whose blocks are 2 MiB: one
 # allocated block would not fit), and from tests/images/mkvhd-diff.py a

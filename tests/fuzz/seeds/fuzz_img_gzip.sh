@@ -1,5 +1,5 @@
 #!/bin/sh
-# fuzz_gzip.sh OUTDIR: gzip seeds made at run time: text, a small disk
+# fuzz_img_gzip.sh OUTDIR: gzip seeds made at run time: text, a small disk
 # image, two members, zero padding, stored blocks (-1 on noise), and a
 # header with a name and comment.
 set -eu

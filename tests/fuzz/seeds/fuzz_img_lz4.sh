@@ -1,5 +1,5 @@
 #!/bin/sh
-# fuzz_lz4.sh OUTDIR: lz4 frame seeds made at run time: with and without
+# fuzz_img_lz4.sh OUTDIR: lz4 frame seeds made at run time: with and without
 # content size, block checksums, linked and independent blocks, two
 # frames, a skippable frame, zero padding.
 set -eu

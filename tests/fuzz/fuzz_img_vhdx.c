@@ -2,7 +2,7 @@
  * libFuzzer harness for VHDX images (disk/img_vhdx.c). A VHDX's structures
  * lie from 64 KiB to past 3 MiB, beyond the 64 KiB inputs, so the input is
  * cut into pieces laid into a zeroed 32 MiB file where qemu-img puts them
- * (tests/fuzz/seeds/fuzz_vhdx.sh cuts its seeds the same way):
+ * (tests/fuzz/seeds/fuzz_img_vhdx.sh cuts its seeds the same way):
  *
  *   input       bytes   file offset
  *   flags         1     -             bit 0: fix up the CRC-32Cs after placing;
@@ -34,7 +34,7 @@
  * their sequential paths, which a file in memory never reaches.
  */
 #include "../../disk/image.h"
-#include "../../src/crc32c.h"
+#include "../../src/crc32.h"
 #include "../../src/shell.h"
 #include "../host/host.h"
 
