@@ -6,8 +6,8 @@
 #include "../src/platform.h"
 #include "../src/shell.h"
 
-enum { O_MEM, O_TOP, O_RO, O_FAKE, O_UNMAP, O_STATUS, O_NOHOOK, O_HOOK, O_UNHOOK, O_REHOOK,
-       O_OBSOLETE };
+enum { O_MEM, O_TOP, O_RO, O_FAKE, O_UNMAP, O_STATUS, O_NOHOOK, O_NONFIT, O_HOOK, O_UNHOOK,
+       O_REHOOK, O_OBSOLETE };
 static const struct opt map_opts_desc[] = {
     [O_MEM] = { "--mem", OPT_OPTVALUE },
     [O_TOP] = { "--top", OPT_FLAG },
@@ -16,6 +16,7 @@ static const struct opt map_opts_desc[] = {
     [O_UNMAP] = { "--unmap", OPT_VALUE },
     [O_STATUS] = { "--status", OPT_FLAG },
     [O_NOHOOK] = { "--no-hook", OPT_FLAG },
+    [O_NONFIT] = { "--no-nfit", OPT_FLAG },
     [O_HOOK] = { "--hook", OPT_IGNORED },
     [O_UNHOOK] = { "--unhook", OPT_IGNORED },
     [O_REHOOK] = { "--rehook", OPT_IGNORED },
@@ -36,6 +37,16 @@ static const struct opt map_opts_desc[] = {
     { NULL, 0 },
 };
 
+/* What the booted OS learns of a drive: only RAM drives can be described (disk/nfit.c). */
+static const char *os_view(const struct drive *d)
+{
+    if (!drive_map_ram(d))
+        return "-";
+    if (d->flags & DRIVE_NFIT)
+        return "nfit";
+    return (d->flags & DRIVE_NO_NFIT) ? "off" : "none";
+}
+
 static int status(void)
 {
     int n = 0;
@@ -44,14 +55,14 @@ static int status(void)
         if (!drive_is_mapped(d))
             continue;
         if (n++ == 0)
-            con_printf("%-7s %-5s %12s %6s %-18s %s\n", "drive", "num", "blocks", "bsize", "RAM",
-                       "flags, source");
+            con_printf("%-7s %-5s %12s %6s %-18s %-4s %s\n", "drive", "num", "blocks", "bsize",
+                       "RAM", "OS", "flags, source");
         if (drive_map_ram(d))
             snprintf(ram, sizeof(ram), "0x%llX", (unsigned long long)drive_map_ram(d));
         const char *fmt = drive_map_format(d);
         bool plain = !strcmp8(fmt, "raw") || !strcmp8(fmt, "drive");
-        con_printf("%-7s 0x%02X  %12llu %6u %-18s %s%s%s %s, %s%s%s%s\n", d->name, d->number & 0xFF,
-                   (unsigned long long)d->blocks, d->block_size, ram,
+        con_printf("%-7s 0x%02X  %12llu %6u %-18s %-4s %s%s%s %s, %s%s%s%s\n", d->name,
+                   d->number & 0xFF, (unsigned long long)d->blocks, d->block_size, ram, os_view(d),
                    (d->flags & DRIVE_READ_ONLY) ? "read-only " : "",
                    (d->flags & DRIVE_FAKE_WRITE) ? "fake-write " : "",
                    drive_map_ram(d) ? "mem" : "in-place",
@@ -113,6 +124,7 @@ static int map_exec(struct cmd_args *a)
     o.read_only = a->opt[O_RO].set;
     o.fake_write = a->opt[O_FAKE].set;
     o.no_hook = a->opt[O_NOHOOK].set;
+    o.no_nfit = a->opt[O_NONFIT].set;
     if (o.mem && a->opt[O_MEM].value) {
         unsigned long long addr;
         if (parse_unum(a->opt[O_MEM].value, &addr) || addr % 4096)
@@ -128,7 +140,7 @@ static int map_exec(struct cmd_args *a)
 }
 
 COMMAND(map, map_exec,
-        "map [--mem[=ADDR]] [--top] [--read-only | --fake-write] SOURCE TARGET\n"
+        "map [--mem[=ADDR]] [--top] [--read-only | --fake-write] [--no-nfit] SOURCE TARGET\n"
         "map --status | --unmap=DRIVES",
         "Make a drive of SOURCE (an image file, a drive, or a blocklist such as\n"
         "(md)0x800+100). TARGET: (hd) or (cd) or (fd) for the next free number, (hdN),\n"
@@ -141,6 +153,11 @@ COMMAND(map, map_exec,
         "                 devices and the free memory; --unmap=(hd1),0xA0 removes them\n"
         "  --no-hook      keep the drive mapboot's own instead of showing it to the\n"
         "                 firmware as a BlockIo disk (which is the default)\n"
+        "  --no-nfit      do not describe this RAM drive to the booted OS\n"
+        "A RAM drive (--mem) is described to the booted OS in the ACPI NFIT, so Linux\n"
+        "shows it as /dev/pmemN (with the nfit and nd_pmem modules); the OS column of\n"
+        "--status says \"nfit\" for those. A --fake-write drive's OS gets the RAM image,\n"
+        "without the overlay's writes.\n"
         "Without --mem the image is read and written in place, however fragmented.\n"
         "Image files may be gzip or lz4 compressed (decoded into RAM: --mem only), VHD\n"
         "(fixed, dynamic, differencing) or VHDX, and combined (.vhd.gz). A VHD or VHDX\n"

@@ -43,6 +43,8 @@ enum drive_kind {
 #define DRIVE_FIRMWARE   0x04  /* a firmware BlockIo disk (not made by map) */
 #define DRIVE_FAKE_WRITE 0x08  /* writes go to a RAM overlay ([map] issue) */
 #define DRIVE_HOOKED     0x10  /* exposed to the firmware ([map] issue) */
+#define DRIVE_NFIT       0x20  /* described to the OS in the ACPI NFIT (disk/nfit.c) */
+#define DRIVE_NO_NFIT    0x40  /* map --no-nfit: never described */
 
 struct drive;
 struct fs_volume;

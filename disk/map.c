@@ -21,6 +21,7 @@
 
 #include "../fs/fs.h"
 #include "image.h"
+#include "nfit.h"
 #include "../src/platform.h"
 #include "../src/shell.h"
 
@@ -612,6 +613,22 @@ static int map_in_place(struct map_backing *m, const struct map_opts *o)
     return rc;
 }
 
+/*
+ * Bring the NFIT in line with the drive table, so the booted OS finds the
+ * RAM drives. A failure there is a warning: the drive works all the same
+ * until the OS starts.
+ */
+static void describe(void)
+{
+    int rc;
+    shell.errmsg[0] = 0;
+    rc = nfit_sync();
+    if (rc)
+        shell_warn("RAM drives are not described to the OS: %s",
+                   shell.errmsg[0] ? shell.errmsg : err_str(rc));
+    shell.errmsg[0] = 0;
+}
+
 int drive_map(const struct map_opts *o, struct drive **out)
 {
     struct map_backing *m;
@@ -701,7 +718,8 @@ int drive_map(const struct map_opts *o, struct drive **out)
     /* a VHD or VHDX in place is never written: its block table would have to grow */
     d->flags = (o->read_only || ((kind == DRIVE_CD || m->img_io) && !o->fake_write)
                     ? DRIVE_READ_ONLY : 0) |
-               (o->fake_write ? DRIVE_FAKE_WRITE : 0) | (kind != DRIVE_HD ? DRIVE_REMOVABLE : 0);
+               (o->fake_write ? DRIVE_FAKE_WRITE : 0) | (kind != DRIVE_HD ? DRIVE_REMOVABLE : 0) |
+               (o->no_nfit ? DRIVE_NO_NFIT : 0);
     d->ops = &map_ops;
     d->priv = m;
     rc = drive_add(d);
@@ -718,6 +736,7 @@ int drive_map(const struct map_opts *o, struct drive **out)
         else
             shell_warn("map: %s is not shown to the firmware: %s", d->name, err_str(erc));
     }
+    describe();
     *out = d;
     return 0;
 fail:
@@ -740,5 +759,6 @@ int drive_unmap(struct drive *d)
         d->flags &= ~DRIVE_HOOKED;
     }
     drive_remove(d);
+    describe();
     return 0;
 }

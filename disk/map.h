@@ -17,6 +17,7 @@ struct map_opts {
     bool read_only;      /* writes fail with -EROFS */
     bool fake_write;     /* writes go to a RAM overlay; the source never changes */
     bool no_hook;        /* keep it mapboot's own: not shown to the firmware */
+    bool no_nfit;        /* a RAM drive not described to the OS (disk/nfit.c) */
 };
 
 /*

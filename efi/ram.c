@@ -54,3 +54,28 @@ void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
     (void)ptr;
     efi_bs->FreePages(phys, (UINTN)((size + PAGE - 1) / PAGE));
 }
+
+/*
+ * The SVBus page (src/platform.h, plat_lowmem_page): one page below 640 KiB
+ * in reserved memory, so that neither the firmware nor the booted Windows
+ * reuses it before the SVBus driver has read it. It is taken once and
+ * rewritten on a later boot (a loader that returned).
+ */
+int plat_lowmem_page(const uint8_t *page, uint64_t prefer, uint64_t limit, uint64_t *addr)
+{
+    static EFI_PHYSICAL_ADDRESS have;
+    if (!have) {
+        EFI_PHYSICAL_ADDRESS a = prefer;
+        EFI_STATUS st = efi_bs->AllocatePages(AllocateAddress, EfiReservedMemoryType, 1, &a);
+        if (st != EFI_SUCCESS) {
+            a = limit - 1;
+            st = efi_bs->AllocatePages(AllocateMaxAddress, EfiReservedMemoryType, 1, &a);
+        }
+        if (st != EFI_SUCCESS)
+            return EEFI(st);
+        have = a;
+    }
+    memcpy((void *)(uintptr_t)have, page, PAGE);
+    *addr = have;
+    return 0;
+}

@@ -5,6 +5,7 @@
 #include "shell.h"
 
 #include "platform.h"
+#include "svbus.h"
 
 #include "../fs/fs.h"
 
@@ -30,11 +31,40 @@ bool boot_have_loader(void)
     return have;
 }
 
+/*
+ * Leave the SVBus page for a Windows that carries the SVBus driver, so it
+ * finds the RAM drives again (DESIGN.md §3). Only when there are RAM drives;
+ * what cannot be done is a warning: the boot goes on.
+ */
+static void svbus_publish(void)
+{
+    struct svbus_disk d[SVBUS_MAX_SLOTS];
+    uint8_t *page;
+    uint64_t addr;
+    int n = svbus_collect(d, SVBUS_MAX_SLOTS), rc;
+    if (n <= 0)
+        return;
+    if (n > SVBUS_MAX_SLOTS) {
+        shell_warn("SVBus sees only the first %d of %d RAM drives", SVBUS_MAX_SLOTS, n);
+        n = SVBUS_MAX_SLOTS;
+    }
+    page = malloc(SVBUS_PAGE_SIZE);
+    if (!page)
+        return;
+    rc = svbus_build(page, d, n);
+    if (rc == 0)
+        rc = plat_lowmem_page(page, SVBUS_PAGE_ADDR, SVBUS_PAGE_LIMIT, &addr);
+    if (rc)
+        shell_warn("no SVBus page for Windows: %s", err_str(rc));
+    free(page);
+}
+
 int boot_run(void)
 {
     int rc;
     if (!have)
         return shell_error(-ENOENT, "nothing to boot: no loader was set (chainloader, kernel)");
+    svbus_publish();
     rc = current.boot(current.ctx);
     /* what was started has run (and returned): it cannot be started again */
     boot_clear_loader();

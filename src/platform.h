@@ -150,6 +150,34 @@ int plat_image_start(void *image);
 void plat_image_unload(void *image);
 /* Connect every controller recursively, so a driver just started binds (load). */
 void plat_connect_all(void);
+/*
+ * Offer buf as the initrd of a Linux kernel about to start: LoadFile2 on a
+ * handle whose device path is VenMedia(LINUX_EFI_INITRD_MEDIA_GUID), where
+ * the EFI stub looks. buf stays the caller's. withdraw takes it away again,
+ * so whatever starts later does not see it. -EBUSY when another initrd is
+ * offered already (by a loader that started us, say).
+ */
+int plat_initrd_serve(const void *buf, size_t len, void **h);
+void plat_initrd_withdraw(void *h);
+
+/* ---- ACPI tables (disk/nfit.c) ----
+ * find: the installed table with signature sig ("NFIT"): its bytes (read
+ * only, valid until the next install or uninstall), its length and the key
+ * to uninstall it with, 0 when the firmware gives none (no ACPI SDT
+ * protocol: the table cannot be replaced). -ENOENT when there is none.
+ * install copies the table (EFI_ACPI_TABLE_PROTOCOL) and gives its key.
+ * Every call is -ENOTSUP when the firmware has no ACPI table protocol.
+ */
+int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key);
+int plat_acpi_install(const uint8_t *table, size_t len, uintptr_t *key);
+int plat_acpi_uninstall(uintptr_t key);
+
+/* ---- the SVBus page (src/svbus.c, src/boot.c) ----
+ * Copy page (4096 bytes) into reserved memory below 640 KiB: at prefer when
+ * that page is free, else the highest free page below limit. Once placed,
+ * later calls rewrite the same page. Returns its address in *addr.
+ */
+int plat_lowmem_page(const uint8_t *page, uint64_t prefer, uint64_t limit, uint64_t *addr);
 
 /* ---- physical memory ---- */
 enum plat_mem_type { PLAT_MEM_FREE, PLAT_MEM_RESERVED, PLAT_MEM_ACPI, PLAT_MEM_LOADER,

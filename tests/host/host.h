@@ -28,11 +28,36 @@ void host_clear_disks(void);
 extern char host_image[512];
 /* Drives exposed to the "firmware" and not yet taken back (plat_drive_expose). */
 extern int host_exposed;
+/* A copy of the initrd plat_initrd_serve offered last; length (size_t)-1 when none was. */
+extern size_t host_initrd_len;
+extern uint8_t *host_initrd;
+/* The page plat_lowmem_page wrote last (the SVBus page), and where; 0 when none was. */
+extern uint8_t host_lowmem[4096];
+extern uint64_t host_lowmem_addr;
 /* How often plat_connect_all ran (load without -n). */
 extern int host_connects;
 /* The simulated RAM that (md) reads: byte at address a is (a ^ a >> 8) & 0xFF. */
 #define HOST_MEM_SIZE (16u << 20)
 /* Free memory above 4 GiB besides those 16 MiB (mapboot --ram SIZE); 0 by default. */
 extern uint64_t host_more_ram;
+
+/*
+ * Simulated ACPI tables (plat_acpi_*): installed tables in order, each with
+ * its key. host_acpi_mode: 0 normal, 1 no ACPI at all (-ENOTSUP), 2 tables
+ * found without a key (a firmware without the ACPI SDT protocol).
+ */
+#define HOST_ACPI_MAX 16
+struct host_acpi_table {
+    uint8_t *bytes;
+    size_t len;
+    uintptr_t key;
+};
+extern struct host_acpi_table host_acpi[HOST_ACPI_MAX];
+extern int host_acpi_count, host_acpi_mode;
+/* Forget every table (call nfit_forget() too); host_acpi_add installs one as the firmware's. */
+void host_acpi_reset(void);
+int host_acpi_add(const void *table, size_t len);
+/* The installed table with signature sig, or NULL. */
+const struct host_acpi_table *host_acpi_get(const char *sig);
 
 #endif

@@ -521,6 +521,76 @@ int plat_drive_unexpose(struct drive *d)
     return 0;
 }
 
+/* ---- ACPI tables: a list in memory, for disk/nfit.c's tests (host.h) ---- */
+struct host_acpi_table host_acpi[HOST_ACPI_MAX];
+int host_acpi_count, host_acpi_mode;
+static uintptr_t host_acpi_next_key = 1;
+
+void host_acpi_reset(void)
+{
+    for (int i = 0; i < host_acpi_count; i++)
+        free(host_acpi[i].bytes);
+    host_acpi_count = 0;
+    host_acpi_mode = 0;
+}
+
+int host_acpi_add(const void *table, size_t len)
+{
+    uintptr_t key;
+    return plat_acpi_install(table, len, &key);
+}
+
+const struct host_acpi_table *host_acpi_get(const char *sig)
+{
+    for (int i = 0; i < host_acpi_count; i++)
+        if (memcmp(host_acpi[i].bytes, sig, 4) == 0)
+            return &host_acpi[i];
+    return NULL;
+}
+
+int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key)
+{
+    const struct host_acpi_table *t;
+    if (host_acpi_mode == 1)
+        return -ENOTSUP;
+    t = host_acpi_get(sig);
+    if (!t)
+        return -ENOENT;
+    *table = t->bytes;
+    *len = t->len;
+    *key = host_acpi_mode == 2 ? 0 : t->key;
+    return 0;
+}
+
+int plat_acpi_install(const uint8_t *table, size_t len, uintptr_t *key)
+{
+    if (host_acpi_mode == 1)
+        return -ENOTSUP;
+    if (host_acpi_count == HOST_ACPI_MAX || len < 36)
+        return -ENOMEM;
+    host_acpi[host_acpi_count].bytes = malloc(len);
+    if (!host_acpi[host_acpi_count].bytes)
+        return -ENOMEM;
+    memcpy(host_acpi[host_acpi_count].bytes, table, len);
+    host_acpi[host_acpi_count].len = len;
+    host_acpi[host_acpi_count].key = *key = host_acpi_next_key++;
+    host_acpi_count++;
+    return 0;
+}
+
+int plat_acpi_uninstall(uintptr_t key)
+{
+    for (int i = 0; i < host_acpi_count; i++) {
+        if (host_acpi[i].key != key)
+            continue;
+        free(host_acpi[i].bytes);
+        memmove(&host_acpi[i], &host_acpi[i + 1], (size_t)(host_acpi_count - i - 1) * sizeof(host_acpi[0]));
+        host_acpi_count--;
+        return 0;
+    }
+    return -ENOENT;
+}
+
 /* ---- EFI images: the host records what would start (host.h) ---- */
 char host_image[512];
 
@@ -543,6 +613,38 @@ int plat_image_start(void *image)
 void plat_image_unload(void *image)
 {
     (void)image;
+}
+
+size_t host_initrd_len = (size_t)-1;
+uint8_t *host_initrd;
+
+int plat_initrd_serve(const void *buf, size_t len, void **h)
+{
+    free(host_initrd);
+    host_initrd = malloc(len ? len : 1);
+    if (!host_initrd)
+        return -ENOMEM;
+    memcpy(host_initrd, buf, len);
+    host_initrd_len = len;
+    printf("host: initrd %zu bytes\n", len);
+    *h = &host_initrd_len;
+    return 0;
+}
+
+void plat_initrd_withdraw(void *h)
+{
+    (void)h;
+}
+
+uint8_t host_lowmem[4096];
+uint64_t host_lowmem_addr;
+
+int plat_lowmem_page(const uint8_t *page, uint64_t prefer, uint64_t limit, uint64_t *addr)
+{
+    (void)limit;
+    memcpy(host_lowmem, page, sizeof(host_lowmem));
+    *addr = host_lowmem_addr = prefer;
+    return 0;
 }
 
 int host_connects;

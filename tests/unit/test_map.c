@@ -188,8 +188,8 @@ TEST(map_top_takes_the_top_of_free_memory)
     setup();
     /* the host's simulated map: free up to 16 MiB; 3 MiB at the top, 2 MiB aligned */
     ok_str(run_script("map --top (hd0)/inner.bin (hd)\nmap --status"),
-           "drive   num         blocks  bsize RAM                flags, source\n"
-           "(hd1)   0x81          6144    512 0xC00000           mem hooked, (hd0)/inner.bin\n"
+           "drive   num         blocks  bsize RAM                OS   flags, source\n"
+           "(hd1)   0x81          6144    512 0xC00000           nfit mem hooked, (hd0)/inner.bin\n"
            "firmware: 2 BlockIo devices, 12924 KiB free memory\n");
     teardown();
 }
@@ -202,8 +202,11 @@ TEST(map_unmap_returns_memory_and_devices)
                       "map --fake-write --mem (hd0)/inner.bin (0xff)\nmap --unmap=(hd1),0xff\n"
                       "map --status\n"),
            "no mapped drives\nfirmware: 1 BlockIo devices, 15996 KiB free memory\n"
+           "Warning: (cd95) is described to the OS with its RAM image: what was written to "
+           "its --fake-write overlay stays behind\n"
            "no mapped drives\nfirmware: 1 BlockIo devices, 15996 KiB free memory\n");
     ok(host_exposed == 0);
+    ok(host_acpi_get("NFIT") == NULL); /* nothing described once nothing is mapped */
     teardown();
 }
 
@@ -288,8 +291,8 @@ TEST(map_unmap_and_cd_targets)
     ok(host_exposed == 0);
     ok_str(run_script("map (hd0)/inner.bin (0xff)\necho %?%\nmap --status\n"),
            "(cd95)\n"
-           "drive   num         blocks  bsize RAM                flags, source\n"
-           "(cd95)  0xFF          1536   2048 -                  read-only in-place hooked, "
+           "drive   num         blocks  bsize RAM                OS   flags, source\n"
+           "(cd95)  0xFF          1536   2048 -                  -    read-only in-place hooked, "
            "(hd0)/inner.bin\n"
            "firmware: 2 BlockIo devices, 15996 KiB free memory\n");
     ok(host_exposed == 1);
@@ -297,8 +300,8 @@ TEST(map_unmap_and_cd_targets)
            "no mapped drives\nfirmware: 1 BlockIo devices, 15996 KiB free memory\n");
     ok(host_exposed == 0);
     ok_str(run_script("map --no-hook --fake-write (hd0)/inner.bin (fd)\nmap --status\n"),
-           "drive   num         blocks  bsize RAM                flags, source\n"
-           "(fd0)   0x00          6144    512 -                  fake-write in-place internal, "
+           "drive   num         blocks  bsize RAM                OS   flags, source\n"
+           "(fd0)   0x00          6144    512 -                  -    fake-write in-place internal, "
            "(hd0)/inner.bin\n"
            "firmware: 1 BlockIo devices, 15996 KiB free memory\n");
     ok(host_exposed == 0);

@@ -1,0 +1,73 @@
+/*
+ * kernel FILE [ARGS]: load a Linux kernel (an EFI stub, bzImage with a PE
+ * header) for `boot` or the end of the menu entry. The firmware loads it by
+ * device path, like chainloader, so Secure Boot decides; ARGS are its
+ * command line (LoadOptions). The initrd given by `initrd` afterwards is
+ * served where the stub asks for it (LoadFile2 on the
+ * LINUX_EFI_INITRD_MEDIA_GUID device path) only while the kernel starts, so
+ * a later chainloader sees none.
+ */
+#include "../fs/fs.h"
+#include "../src/initrd.h"
+#include "../src/platform.h"
+#include "../src/shell.h"
+
+static int kernel_boot(void *ctx)
+{
+    size_t len;
+    const uint8_t *rd = initrd_data(&len);
+    void *served = NULL;
+    int rc;
+    if (rd) {
+        rc = plat_initrd_serve(rd, len, &served);
+        if (rc)
+            return shell_error(rc, "kernel: cannot offer the initrd to the kernel: %s",
+                               err_str(rc));
+    }
+    rc = plat_image_start(ctx);
+    if (served)
+        plat_initrd_withdraw(served);
+    if (rc)
+        return shell_error(rc, "kernel: the kernel returned: %s", err_str(rc));
+    return 1;
+}
+
+static void kernel_release(void *ctx)
+{
+    plat_image_unload(ctx);
+    initrd_reset(false);
+}
+
+static int kernel_exec(struct cmd_args *a)
+{
+    struct boot_loader l = { .name = "kernel", .boot = kernel_boot, .release = kernel_release };
+    const char *arg, *path = NULL, *args = NULL;
+    char full[FS_PATH_MAX];
+    struct drive *d = NULL;
+    int rc;
+    if (a->first >= a->argc)
+        return shell_error(-EINVAL, "kernel: missing file");
+    arg = a->argv[a->first];
+    rc = boot_file("kernel", arg, full, sizeof(full), &d, &path);
+    if (rc)
+        return rc;
+    if (a->first + 1 < a->argc)
+        args = a->rawv[a->first + 1];
+    rc = plat_image_load(d, path, args, &l.ctx);
+    if (rc == -EACCES)
+        return shell_error(rc, "kernel: Secure Boot refused %s", arg);
+    if (rc)
+        return shell_error(rc, "kernel: the firmware cannot load %s: %s (is it an EFI stub "
+                           "kernel?)", arg, err_str(rc));
+    boot_set_loader(&l); /* releases what was loaded before, its initrd too */
+    initrd_reset(true);
+    return 1;
+}
+
+COMMAND(kernel, kernel_exec, "kernel FILE [ARGS]",
+        "Load the Linux kernel FILE (built with the EFI stub, as distribution kernels\n"
+        "are) with the command line ARGS. `initrd` then gives its initrd; `boot` starts\n"
+        "it, and so does the end of a menu entry. The firmware loads it, so Secure Boot\n"
+        "decides; a refusal is an error. RAM drives made by map --mem reach Linux as\n"
+        "/dev/pmemN when its initramfs loads the nfit and nd_pmem modules.",
+        NULL);
