@@ -168,9 +168,21 @@ deps:
 OVMF_CODE := /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS := /usr/share/OVMF/OVMF_VARS_4M.fd
 
-# An ESP image: the binary at \EFI\BOOT\BOOTX64.EFI, the demo menu at \efi\grub\menu.lst.
-$(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI $(shell find examples -type f)
-	tests/qemu/mkesp $@ $(BUILD)/BOOTX64.EFI examples/menu.lst examples
+# The "RAMOS Linux" demo: a disk image holding Debian's cloud kernel, a
+# busybox initramfs and a FAT root (tests/linux/mkramos-root), gzipped. The
+# kernel and busybox are fetched with apt-get download into the cache.
+$(BUILD)/ramos-root.img.gz: tools/fetch-linux tests/linux/mkramos-root tests/linux/mkinitramfs \
+        tests/linux/init tests/linux/rootinit
+	tools/fetch-linux $(MAPBOOT_CACHE)
+	tests/linux/mkramos-root $(MAPBOOT_CACHE)/linux $(BUILD)/ramos-root.img
+	gzip -n -f $(BUILD)/ramos-root.img
+
+# An ESP image: the binary at \EFI\BOOT\BOOTX64.EFI, the demo menu at
+# \efi\grub\menu.lst, the examples, and the RAMOS demo image at \ramos\.
+$(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI $(shell find examples -type f) $(BUILD)/ramos-root.img.gz
+	MKESP_MIB=64 tests/qemu/mkesp $@ $(BUILD)/BOOTX64.EFI examples/menu.lst examples
+	MTOOLS_SKIP_CHECK=1 mmd -i $@ ::/ramos
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(BUILD)/ramos-root.img.gz ::/ramos/ramos-root.img.gz
 
 esp: $(BUILD)/esp.img
 

@@ -115,6 +115,10 @@ static int map_exec(struct cmd_args *a)
         return status();
     if (a->opt[O_UNMAP].set)
         return unmap(a->opt[O_UNMAP].value);
+    /* grub4dos menus say `map --hook` after their maps: here a map is live at once */
+    if (a->argc == a->first &&
+        (a->opt[O_HOOK].set || a->opt[O_UNHOOK].set || a->opt[O_REHOOK].set))
+        return 1;
     if (a->argc - a->first != 2)
         return shell_error(-EINVAL, "map: need SOURCE and TARGET (see help map)");
     o.source = a->argv[a->first];

@@ -210,6 +210,15 @@ TEST(map_unmap_returns_memory_and_devices)
     teardown();
 }
 
+/* grub4dos menus run `map --hook` alone after their maps: accepted, nothing happens. */
+TEST(map_hook_alone_is_accepted)
+{
+    setup();
+    ok_str(run_script("map --hook && echo ok\nmap --unhook\nmap --rehook"), "ok\n");
+    ok(strstr(run_script("map --mem"), "need SOURCE and TARGET") != NULL);
+    teardown();
+}
+
 /* An ISO 9660 image shorter than its volume is refused, whole images are not. */
 TEST(map_refuses_truncated_iso)
 {
