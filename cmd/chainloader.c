@@ -53,14 +53,9 @@ static int chainloader_exec(struct cmd_args *a)
     }
     if (a->first + 1 < a->argc)
         args = a->rawv[a->first + 1];
-    rc = plat_image_load(d, path, args, &l.ctx);
-    if (rc == -EACCES)
-        return shell_error(rc, "chainloader: Secure Boot refused %s", arg);
-    if (rc == -ENOENT && !path)
-        return shell_error(rc, "chainloader: the firmware finds no \\EFI\\BOOT\\BOOTX64.EFI on %s",
-                           arg);
+    rc = boot_image_load("chainloader", arg, d, path, args, &l.ctx);
     if (rc)
-        return shell_error(rc, "chainloader: the firmware cannot load %s: %s", arg, err_str(rc));
+        return rc;
     boot_set_loader(&l);
     return 1;
 }

@@ -53,12 +53,9 @@ static int kernel_exec(struct cmd_args *a)
         return rc;
     if (a->first + 1 < a->argc)
         args = a->rawv[a->first + 1];
-    rc = plat_image_load(d, path, args, &l.ctx);
-    if (rc == -EACCES)
-        return shell_error(rc, "kernel: Secure Boot refused %s", arg);
+    rc = boot_image_load("kernel", arg, d, path, args, &l.ctx);
     if (rc)
-        return shell_error(rc, "kernel: the firmware cannot load %s: %s (is it an EFI stub "
-                           "kernel?)", arg, err_str(rc));
+        return rc;
     boot_set_loader(&l); /* releases what was loaded before, its initrd too */
     initrd_reset(true);
     return 1;
@@ -68,6 +65,8 @@ COMMAND(kernel, kernel_exec, "kernel FILE [ARGS]",
         "Load the Linux kernel FILE (built with the EFI stub, as distribution kernels\n"
         "are) with the command line ARGS. `initrd` then gives its initrd; `boot` starts\n"
         "it, and so does the end of a menu entry. The firmware loads it, so Secure Boot\n"
-        "decides; a refusal is an error. RAM drives made by map --mem reach Linux as\n"
-        "/dev/pmemN when its initramfs loads the nfit and nd_pmem modules.",
+        "decides; a refusal is an error. The initrd reaches kernels from Linux 5.8 on\n"
+        "(older ones use initrd=\\FILE in ARGS, read from the kernel's own volume).\n"
+        "RAM drives made by map --mem reach Linux as /dev/pmemN when its initramfs\n"
+        "loads the nfit and nd_pmem modules.",
         NULL);

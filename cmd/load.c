@@ -28,11 +28,9 @@ static int load_exec(struct cmd_args *a)
         return rc;
     if (a->first + 1 < a->argc)
         args = a->rawv[a->first + 1];
-    rc = plat_image_load(d, path, args, &img);
-    if (rc == -EACCES)
-        return shell_error(rc, "load: Secure Boot refused %s", file);
+    rc = boot_image_load("load", file, d, path, args, &img);
     if (rc)
-        return shell_error(rc, "load: the firmware cannot load %s: %s", file, err_str(rc));
+        return rc;
     /* a driver's entry point returns at once; an error there unloads it */
     rc = plat_image_start(img);
     plat_image_unload(img);

@@ -750,15 +750,28 @@ fail:
 
 int drive_unmap(struct drive *d)
 {
+    int rc;
     if (!drive_is_mapped(d) || d->parent)
         return shell_error(-EINVAL, "map: %s was not made by map", d->name);
+    /* the OS must not be told of RAM that is freed: out of the NFIT first */
+    if (d->flags & DRIVE_NFIT) {
+        shell.errmsg[0] = 0;
+        rc = nfit_sync_without(d);
+        if (rc) {
+            char why[sizeof(shell.errmsg)];
+            strlcpy8(why, shell.errmsg[0] ? shell.errmsg : err_str(rc), sizeof(why));
+            return shell_error(rc, "map: %s stays mapped: the NFIT still describes it (%s)",
+                               d->name, why);
+        }
+    }
     if (d->flags & DRIVE_HOOKED) {
-        int rc = plat_drive_unexpose(d);
-        if (rc)
+        rc = plat_drive_unexpose(d);
+        if (rc) {
+            describe(); /* it stays, so it is described again */
             return shell_error(rc, "map: the firmware still uses %s; it stays mapped", d->name);
+        }
         d->flags &= ~DRIVE_HOOKED;
     }
     drive_remove(d);
-    describe();
     return 0;
 }

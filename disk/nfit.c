@@ -81,10 +81,10 @@ int nfit_build(const uint8_t *base, size_t base_len, const struct nfit_range *r,
         return shell_error(-E2BIG, "no NFIT range index is left for %d more ranges", n);
     total = NFIT_HEADER_LEN + body + (size_t)n * NFIT_SPA_LEN;
     if (total > UINT32_MAX)
-        return -E2BIG;
+        return shell_error(-E2BIG, "the NFIT would be larger than 4 GiB");
     t = calloc(1, total);
     if (!t)
-        return -ENOMEM;
+        return shell_error(-ENOMEM, "no memory for the NFIT");
     if (base)
         memcpy(t, base, NFIT_HEADER_LEN + body); /* keep the firmware's OEM fields */
     else
@@ -136,13 +136,19 @@ const uint8_t *nfit_ssdt(size_t *len)
 
 /* ---- what is installed ---- */
 
+/*
+ * Exactly one NFIT is installed at any time: the firmware's own (base, while
+ * base_installed) or ours (cur), which is base's structures plus our ranges.
+ * A change installs the new table before it takes the old one away, so a
+ * failure anywhere leaves the old one, and the drive flags, as they were.
+ */
 static struct {
     bool looked;        /* the firmware's own NFIT was looked for */
     bool no_acpi, warned;
     uint8_t *base;      /* a copy of the firmware's NFIT, NULL when it had none */
     size_t base_len;
-    uintptr_t base_key; /* the firmware's NFIT, while it is still installed */
-    bool base_installed;
+    bool base_installed, base_keyed; /* still installed; can be uninstalled */
+    uintptr_t base_key;
     uint8_t *cur;       /* ours, as installed */
     size_t cur_len;
     uintptr_t cur_key;
@@ -150,17 +156,17 @@ static struct {
     uintptr_t ssdt_key;
 } st;
 
-static bool describable(const struct drive *d)
+static bool describable(const struct drive *d, const struct drive *gone)
 {
-    return drive_is_mapped(d) && drive_map_ram(d) && !(d->flags & DRIVE_NO_NFIT) &&
+    return d != gone && drive_is_mapped(d) && drive_map_ram(d) && !(d->flags & DRIVE_NO_NFIT) &&
            (d->kind == DRIVE_HD || d->kind == DRIVE_FD || d->kind == DRIVE_CD);
 }
 
 /* Set DRIVE_NFIT on exactly the drives now described; warn for fake-write ones. */
-static void mark(bool described)
+static void mark(bool described, const struct drive *gone)
 {
     for (struct drive *d = drive_first(); d; d = drive_next(d)) {
-        bool on = described && describable(d);
+        bool on = described && describable(d, gone);
         if (on && !(d->flags & DRIVE_NFIT) && (d->flags & DRIVE_FAKE_WRITE))
             shell_warn("%s is described to the OS with its RAM image: what was written to "
                        "its --fake-write overlay stays behind", d->name);
@@ -168,118 +174,148 @@ static void mark(bool described)
     }
 }
 
-static void look_for_firmware_nfit(void)
+static int look_for_firmware_nfit(void)
 {
     const uint8_t *t;
     size_t len;
     uintptr_t key;
-    int rc;
-    st.looked = true;
-    rc = plat_acpi_find("NFIT", &t, &len, &key);
+    bool keyed;
+    int rc = plat_acpi_find("NFIT", &t, &len, &key, &keyed);
     if (rc == -ENOTSUP) {
         st.no_acpi = true;
-    } else if (rc == 0 && (st.base = malloc(len)) != NULL) {
+    } else if (rc == 0) {
+        /* without its copy we would add a second NFIT beside it: better none */
+        st.base = malloc(len);
+        if (!st.base)
+            return shell_error(-ENOMEM, "no memory for a copy of the firmware's NFIT");
         memcpy(st.base, t, len);
         st.base_len = len;
         st.base_key = key;
+        st.base_keyed = keyed;
         st.base_installed = true;
+    } else if (rc != -ENOENT) {
+        return shell_error(rc, "cannot look for the firmware's NFIT: %s", err_str(rc));
     }
+    st.looked = true;
+    return 0;
 }
 
-/* Replace the installed NFIT (ours, or the firmware's the first time) with t. */
+/* Install t (ours; NULL for none), then take the NFIT installed before away. */
 static int replace(uint8_t *t, size_t len)
 {
     uintptr_t key = 0;
     int rc;
-    if (st.cur) {
-        rc = plat_acpi_uninstall(st.cur_key);
-        if (rc)
-            return shell_error(rc, "cannot remove mapboot's NFIT: %s", err_str(rc));
-        free(st.cur);
-        st.cur = NULL;
-    } else if (st.base_installed) {
-        /* extend, not add: Linux reads only the first NFIT it finds */
-        if (!st.base_key)
-            return shell_error(-ENOTSUP, "the firmware's NFIT cannot be replaced (no ACPI SDT "
-                                         "protocol), so it cannot be extended");
-        rc = plat_acpi_uninstall(st.base_key);
-        if (rc)
-            return shell_error(rc, "cannot replace the firmware's NFIT: %s", err_str(rc));
-        st.base_installed = false;
-    }
-    if (!t)
-        return 0;
-    rc = plat_acpi_install(t, len, &key);
-    if (rc)
+    if (!st.cur && st.base_installed && !st.base_keyed)
+        return shell_error(-ENOTSUP, "the firmware's NFIT cannot be replaced (no ACPI SDT "
+                                     "protocol), so it cannot be extended");
+    if (t && (rc = plat_acpi_install(t, len, &key)) != 0)
         return shell_error(rc, "cannot install the NFIT: %s", err_str(rc));
+    /* two NFITs for a moment, never none: Linux reads only the first it finds */
+    if (st.cur || st.base_installed) {
+        rc = plat_acpi_uninstall(st.cur ? st.cur_key : st.base_key);
+        if (rc) {
+            if (t)
+                plat_acpi_uninstall(key);
+            return shell_error(rc, "cannot remove the NFIT installed before: %s", err_str(rc));
+        }
+    }
+    free(st.cur);
     st.cur = t;
     st.cur_len = len;
     st.cur_key = key;
+    st.base_installed = false;
     return 0;
 }
 
-int nfit_sync(void)
+/* The SSDT with the ACPI0012 device, once, when the firmware has no NFIT (then none of it). */
+static int install_ssdt(void)
+{
+    size_t slen;
+    const uint8_t *s;
+    int rc;
+    if (st.ssdt || st.base)
+        return 0;
+    s = nfit_ssdt(&slen);
+    rc = plat_acpi_install(s, slen, &st.ssdt_key);
+    if (rc)
+        return shell_error(rc, "cannot install the SSDT with the NVDIMM root device: %s",
+                           err_str(rc));
+    st.ssdt = true;
+    return 0;
+}
+
+int nfit_sync_without(const struct drive *gone)
 {
     struct nfit_range *r = NULL;
     uint8_t *t = NULL;
     size_t len = 0;
     int n = 0, max = 0, rc;
     for (struct drive *d = drive_first(); d; d = drive_next(d))
-        max += describable(d);
-    if (!st.looked)
-        look_for_firmware_nfit();
+        max += describable(d, gone);
+    if (!st.looked && (rc = look_for_firmware_nfit()) != 0)
+        return rc;
     if (st.no_acpi) {
         if (max && !st.warned)
             shell_warn("the firmware has no ACPI table protocol: RAM drives are not described "
                        "to the OS (no NFIT)");
         st.warned = st.warned || max;
-        mark(false);
+        mark(false, gone);
         return 0;
     }
+    if (!max && !st.cur)
+        return 0; /* none of ours, none to add: the firmware's NFIT, if any, stays */
     if (max && !(r = calloc((size_t)max, sizeof(*r))))
-        return -ENOMEM;
+        return shell_error(-ENOMEM, "no memory for the NFIT");
     for (struct drive *d = drive_first(); d; d = drive_next(d)) {
-        if (!describable(d))
+        if (!describable(d, gone))
             continue;
         r[n].addr = drive_map_ram(d);
         r[n].size = d->blocks * d->block_size;
         r[n].cd = d->kind == DRIVE_CD;
         n++;
     }
-    rc = n || st.base ? nfit_build(st.base, st.base_len, r, n, &t, &len) : 0;
+    rc = nfit_build(st.base, st.base_len, r, n, &t, &len);
     free(r);
-    if (rc) {
-        mark(false);
+    if (rc)
         return rc;
-    }
-    if (!n && !st.cur) {
-        /* none of ours, and none installed: the firmware's own NFIT stays as it is */
+    if (!n && st.base) {
+        /* none of ours left: the firmware's own table again, as it was */
         free(t);
-        mark(false);
+        t = NULL;
+        if ((rc = plat_acpi_install(st.base, st.base_len, &st.base_key)) != 0)
+            return shell_error(rc, "cannot give the firmware's NFIT back: %s", err_str(rc));
+        if ((rc = plat_acpi_uninstall(st.cur_key)) != 0) {
+            plat_acpi_uninstall(st.base_key);
+            return shell_error(rc, "cannot remove mapboot's NFIT: %s", err_str(rc));
+        }
+        free(st.cur);
+        st.cur = NULL;
+        st.base_installed = st.base_keyed = true;
+        mark(false, gone);
         return 0;
     }
-    if (st.cur && t && len == st.cur_len && memcmp(t, st.cur, len) == 0) {
+    if (st.cur && n && len == st.cur_len && memcmp(t, st.cur, len) == 0) {
         free(t); /* what is installed is right already */
-        mark(true);
+        mark(true, gone);
         return 0;
     }
-    rc = replace(t, len);
-    if (rc) {
+    /* the OS binds the NFIT through the ACPI0012 device: without it, no table */
+    if (n && (rc = install_ssdt()) != 0) {
         free(t);
-        mark(false);
         return rc;
     }
-    if (n && !st.base && !st.ssdt) {
-        /* a firmware with an NFIT has its own ACPI0012 device; a second would confuse the OS */
-        size_t slen;
-        const uint8_t *s = nfit_ssdt(&slen);
-        rc = plat_acpi_install(s, slen, &st.ssdt_key);
-        if (rc)
-            shell_warn("cannot install the SSDT with the NVDIMM root device: %s", err_str(rc));
-        st.ssdt = rc == 0;
-    }
-    mark(n > 0);
+    rc = replace(n ? t : NULL, len);
+    if (rc || !n)
+        free(t);
+    if (rc)
+        return rc;
+    mark(n > 0, gone);
     return 0;
+}
+
+int nfit_sync(void)
+{
+    return nfit_sync_without(NULL);
 }
 
 void nfit_forget(void)

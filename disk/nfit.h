@@ -29,7 +29,8 @@ struct nfit_range {
  * A whole NFIT: base's structures (the firmware's own NFIT, whole, or NULL)
  * followed by one SPA range for each of r[0..n), indexed after base's
  * highest SPA index. Returns 0 with a malloc'd, checksummed table in *out,
- * or -EBADIMG (with a message) when base is malformed.
+ * or an error with a message: -EBADIMG when base is malformed, -E2BIG when
+ * no 16-bit range index is left, -ENOMEM.
  */
 int nfit_build(const uint8_t *base, size_t base_len, const struct nfit_range *r, int n,
                uint8_t **out, size_t *len);
@@ -43,6 +44,13 @@ const uint8_t *nfit_ssdt(size_t *len);
  * ACPI it warns once and returns 0: a drive is then only mapboot's.
  */
 int nfit_sync(void);
+/*
+ * The same as if gone were not in the table: unmap calls it before it frees
+ * the drive's RAM, and keeps the drive when it fails (the OS would be told
+ * of freed memory). On any error the installed tables and the DRIVE_NFIT
+ * flags stay as they were.
+ */
+int nfit_sync_without(const struct drive *gone);
 /* For tests: forget what was installed (the platform's tables were reset too). */
 void nfit_forget(void);
 

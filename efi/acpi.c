@@ -68,7 +68,8 @@ static const uint8_t *xsdt_find(const char *sig)
     return NULL;
 }
 
-int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key)
+int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key,
+                   bool *keyed)
 {
     ACPI_SDT_PROTOCOL *sdt = NULL;
     const uint8_t *t;
@@ -85,6 +86,7 @@ int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_
                 *table = p;
                 *len = table_len(p);
                 *key = k;
+                *keyed = true;
                 return 0;
             }
         }
@@ -95,6 +97,7 @@ int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_
     *table = t;
     *len = table_len(t);
     *key = 0;
+    *keyed = false;
     return 0;
 }
 

@@ -64,7 +64,8 @@ void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
 int plat_lowmem_page(const uint8_t *page, uint64_t prefer, uint64_t limit, uint64_t *addr)
 {
     static EFI_PHYSICAL_ADDRESS have;
-    if (!have) {
+    static bool placed; /* the page may be page 0 */
+    if (!placed) {
         EFI_PHYSICAL_ADDRESS a = prefer;
         EFI_STATUS st = efi_bs->AllocatePages(AllocateAddress, EfiReservedMemoryType, 1, &a);
         if (st != EFI_SUCCESS) {
@@ -74,6 +75,7 @@ int plat_lowmem_page(const uint8_t *page, uint64_t prefer, uint64_t limit, uint6
         if (st != EFI_SUCCESS)
             return EEFI(st);
         have = a;
+        placed = true;
     }
     memcpy((void *)(uintptr_t)have, page, PAGE);
     *addr = have;

@@ -33,29 +33,34 @@ bool boot_have_loader(void)
 
 /*
  * Leave the SVBus page for a Windows that carries the SVBus driver, so it
- * finds the RAM drives again (DESIGN.md §3). Only when there are RAM drives;
- * what cannot be done is a warning: the boot goes on.
+ * finds the RAM drives again (DESIGN.md §3). Only when there are RAM drives,
+ * or when a page was left before (a loader that returned): that one is
+ * rewritten, even with no slots, so it never lists RAM that was unmapped.
+ * What cannot be done is a warning: the boot goes on.
  */
 static void svbus_publish(void)
 {
+    static bool placed;
     struct svbus_disk d[SVBUS_MAX_SLOTS];
     uint8_t *page;
     uint64_t addr;
     int n = svbus_collect(d, SVBUS_MAX_SLOTS), rc;
-    if (n <= 0)
+    if (n <= 0 && !placed)
         return;
     if (n > SVBUS_MAX_SLOTS) {
         shell_warn("SVBus sees only the first %d of %d RAM drives", SVBUS_MAX_SLOTS, n);
         n = SVBUS_MAX_SLOTS;
     }
     page = malloc(SVBUS_PAGE_SIZE);
-    if (!page)
-        return;
-    rc = svbus_build(page, d, n);
+    rc = page ? svbus_build(page, d, n < 0 ? 0 : n) : -ENOMEM;
     if (rc == 0)
         rc = plat_lowmem_page(page, SVBUS_PAGE_ADDR, SVBUS_PAGE_LIMIT, &addr);
     if (rc)
         shell_warn("no SVBus page for Windows: %s", err_str(rc));
+    else if (!placed && addr != SVBUS_PAGE_ADDR)
+        shell_warn("the SVBus page is at 0x%llX: 0x%X is taken, and SVBus looks there first",
+                   (unsigned long long)addr, SVBUS_PAGE_ADDR);
+    placed = placed || rc == 0;
     free(page);
 }
 
@@ -69,6 +74,20 @@ int boot_run(void)
     /* what was started has run (and returned): it cannot be started again */
     boot_clear_loader();
     return rc;
+}
+
+int boot_image_load(const char *cmd, const char *what, struct drive *d, const char *path,
+                    const char *args, void **image)
+{
+    int rc = plat_image_load(d, path, args, image);
+    if (rc == -EACCES)
+        return shell_error(rc, "%s: Secure Boot refused %s", cmd, what);
+    if (rc == -ENOENT && !path)
+        return shell_error(rc, "%s: the firmware finds no \\EFI\\BOOT\\BOOTX64.EFI on %s", cmd,
+                           what);
+    if (rc)
+        return shell_error(rc, "%s: the firmware cannot load %s: %s", cmd, what, err_str(rc));
+    return 0;
 }
 
 int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct drive **d,

@@ -62,17 +62,19 @@ size_t cpio_newc(uint8_t *out, const char *name, uint32_t mode, uint32_t ino, co
     return total;
 }
 
-/* Room for n more bytes; the buffer grows by doubling. */
+/*
+ * Room for n more bytes, exactly: initrds can be hundreds of MiB, and an
+ * initrd line names few files, so a copy per file costs less than slack.
+ */
 static int reserve(size_t n)
 {
-    size_t cap = rd.cap ? rd.cap : 1u << 20;
+    size_t cap;
     uint8_t *p;
     if (n > SIZE_MAX / 2 - rd.len)
         return -ENOMEM;
     if (rd.len + n <= rd.cap)
         return 0;
-    while (cap < rd.len + n)
-        cap *= 2;
+    cap = rd.len + n;
     p = realloc(rd.buf, cap);
     if (!p)
         return -ENOMEM;
@@ -152,7 +154,7 @@ int initrd_add(const char *arg)
     }
     size = (size_t)fs_size(f);
     /* @NAME: folders, the file and a trailer, an archive of its own */
-    need = name ? add_dirs(NULL, name) + cpio_newc(NULL, name, 0100644, 0, NULL, size) +
+    need = name ? add_dirs(NULL, name) + cpio_newc(NULL, name, 0100755, 0, NULL, size) +
                       cpio_newc(NULL, "TRAILER!!!", 0, 0, NULL, 0)
                 : pad4(size);
     rc = reserve(need);
@@ -163,7 +165,7 @@ int initrd_add(const char *arg)
     if (name) {
         rd.len += add_dirs(rd.buf + rd.len, name);
         /* the header says size bytes; they are read straight into place below it */
-        rd.len += cpio_newc(rd.buf + rd.len, name, 0100644, ++rd.ino, NULL, size) - pad4(size);
+        rd.len += cpio_newc(rd.buf + rd.len, name, 0100755, ++rd.ino, NULL, size) - pad4(size);
     }
     rc = read_into(f, path, size);
     fs_close(f);

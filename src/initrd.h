@@ -25,7 +25,7 @@ const uint8_t *initrd_data(size_t *len);
 /*
  * One cpio newc member: the 110-byte header, NAME and its NUL padded to 4,
  * then len bytes of data padded to 4. Writes to out when it is not NULL;
- * returns the size either way. mode holds the file type (0100644, 040755).
+ * returns the size either way. mode holds the file type (0100755, 040755).
  */
 size_t cpio_newc(uint8_t *out, const char *name, uint32_t mode, uint32_t ino, const void *data,
                  size_t len);

@@ -163,12 +163,13 @@ void plat_initrd_withdraw(void *h);
 /* ---- ACPI tables (disk/nfit.c) ----
  * find: the installed table with signature sig ("NFIT"): its bytes (read
  * only, valid until the next install or uninstall), its length and the key
- * to uninstall it with, 0 when the firmware gives none (no ACPI SDT
- * protocol: the table cannot be replaced). -ENOENT when there is none.
+ * to uninstall it with; *keyed is false when the firmware gives none (no
+ * ACPI SDT protocol: the table cannot be replaced). -ENOENT when there is none.
  * install copies the table (EFI_ACPI_TABLE_PROTOCOL) and gives its key.
  * Every call is -ENOTSUP when the firmware has no ACPI table protocol.
  */
-int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key);
+int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key,
+                   bool *keyed);
 int plat_acpi_install(const uint8_t *table, size_t len, uintptr_t *key);
 int plat_acpi_uninstall(uintptr_t key);
 

@@ -274,6 +274,13 @@ void boot_set_loader(const struct boot_loader *l);
 struct drive;
 int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct drive **d,
               const char **path);
+/*
+ * plat_image_load for cmd, with the errors worded once for every loader
+ * command: a Secure Boot refusal, no boot loader on a device (path NULL),
+ * anything else. what names the file or device in the message.
+ */
+int boot_image_load(const char *cmd, const char *what, struct drive *d, const char *path,
+                    const char *args, void **image);
 bool boot_have_loader(void);
 int boot_run(void);
 void boot_clear_loader(void);

@@ -113,7 +113,9 @@ int svbus_collect(struct svbus_disk *out, int max)
 {
     int n = 0;
     for (struct drive *d = drive_first(); d; d = drive_next(d)) {
+        /* --no-nfit keeps a drive from the booted OS, by every way we tell it */
         if (!drive_is_mapped(d) || !drive_map_ram(d) || d->number < 0 ||
+            (d->flags & DRIVE_NO_NFIT) ||
             (d->kind != DRIVE_HD && d->kind != DRIVE_FD && d->kind != DRIVE_CD))
             continue;
         if (d->block_size != (d->kind == DRIVE_CD ? 2048u : 512u)) {

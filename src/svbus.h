@@ -52,7 +52,7 @@ int svbus_build(uint8_t page[SVBUS_PAGE_SIZE], const struct svbus_disk *d, int n
 
 /*
  * The RAM drives of the drive table (`map --mem` whole drives of kind hd,
- * fd or cd) in table order: the first max go to out[]. Returns how many
+ * fd or cd, not --no-nfit) in table order: the first max go to out[]. Returns how many
  * there are, which may exceed max. A drive SVBus cannot show (4 KiB
  * sectors) is left out with a warning; so is a fake-write drive's overlay,
  * which is not in the RAM image Windows will see.

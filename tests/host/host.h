@@ -31,6 +31,8 @@ extern int host_exposed;
 /* A copy of the initrd plat_initrd_serve offered last; length (size_t)-1 when none was. */
 extern size_t host_initrd_len;
 extern uint8_t *host_initrd;
+/* Initrds offered and not withdrawn: 0 once a kernel has returned. */
+extern int host_initrd_offered;
 /* The page plat_lowmem_page wrote last (the SVBus page), and where; 0 when none was. */
 extern uint8_t host_lowmem[4096];
 extern uint64_t host_lowmem_addr;
@@ -45,6 +47,7 @@ extern uint64_t host_more_ram;
  * Simulated ACPI tables (plat_acpi_*): installed tables in order, each with
  * its key. host_acpi_mode: 0 normal, 1 no ACPI at all (-ENOTSUP), 2 tables
  * found without a key (a firmware without the ACPI SDT protocol).
+ * host_acpi_fail: bit 0 makes installs fail, bit 1 uninstalls (-EIO).
  */
 #define HOST_ACPI_MAX 16
 struct host_acpi_table {
@@ -53,7 +56,7 @@ struct host_acpi_table {
     uintptr_t key;
 };
 extern struct host_acpi_table host_acpi[HOST_ACPI_MAX];
-extern int host_acpi_count, host_acpi_mode;
+extern int host_acpi_count, host_acpi_mode, host_acpi_fail;
 /* Forget every table (call nfit_forget() too); host_acpi_add installs one as the firmware's. */
 void host_acpi_reset(void);
 int host_acpi_add(const void *table, size_t len);

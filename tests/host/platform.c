@@ -523,7 +523,7 @@ int plat_drive_unexpose(struct drive *d)
 
 /* ---- ACPI tables: a list in memory, for disk/nfit.c's tests (host.h) ---- */
 struct host_acpi_table host_acpi[HOST_ACPI_MAX];
-int host_acpi_count, host_acpi_mode;
+int host_acpi_count, host_acpi_mode, host_acpi_fail;
 static uintptr_t host_acpi_next_key = 1;
 
 void host_acpi_reset(void)
@@ -532,6 +532,7 @@ void host_acpi_reset(void)
         free(host_acpi[i].bytes);
     host_acpi_count = 0;
     host_acpi_mode = 0;
+    host_acpi_fail = 0;
 }
 
 int host_acpi_add(const void *table, size_t len)
@@ -548,7 +549,8 @@ const struct host_acpi_table *host_acpi_get(const char *sig)
     return NULL;
 }
 
-int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key)
+int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_t *key,
+                   bool *keyed)
 {
     const struct host_acpi_table *t;
     if (host_acpi_mode == 1)
@@ -558,7 +560,8 @@ int plat_acpi_find(const char *sig, const uint8_t **table, size_t *len, uintptr_
         return -ENOENT;
     *table = t->bytes;
     *len = t->len;
-    *key = host_acpi_mode == 2 ? 0 : t->key;
+    *key = t->key;
+    *keyed = host_acpi_mode != 2;
     return 0;
 }
 
@@ -566,6 +569,8 @@ int plat_acpi_install(const uint8_t *table, size_t len, uintptr_t *key)
 {
     if (host_acpi_mode == 1)
         return -ENOTSUP;
+    if (host_acpi_fail & 1)
+        return -EIO;
     if (host_acpi_count == HOST_ACPI_MAX || len < 36)
         return -ENOMEM;
     host_acpi[host_acpi_count].bytes = malloc(len);
@@ -580,6 +585,8 @@ int plat_acpi_install(const uint8_t *table, size_t len, uintptr_t *key)
 
 int plat_acpi_uninstall(uintptr_t key)
 {
+    if (host_acpi_fail & 2)
+        return -EIO;
     for (int i = 0; i < host_acpi_count; i++) {
         if (host_acpi[i].key != key)
             continue;
@@ -617,6 +624,7 @@ void plat_image_unload(void *image)
 
 size_t host_initrd_len = (size_t)-1;
 uint8_t *host_initrd;
+int host_initrd_offered;
 
 int plat_initrd_serve(const void *buf, size_t len, void **h)
 {
@@ -627,6 +635,7 @@ int plat_initrd_serve(const void *buf, size_t len, void **h)
     memcpy(host_initrd, buf, len);
     host_initrd_len = len;
     printf("host: initrd %zu bytes\n", len);
+    host_initrd_offered++;
     *h = &host_initrd_len;
     return 0;
 }
@@ -634,6 +643,7 @@ int plat_initrd_serve(const void *buf, size_t len, void **h)
 void plat_initrd_withdraw(void *h)
 {
     (void)h;
+    host_initrd_offered--;
 }
 
 uint8_t host_lowmem[4096];

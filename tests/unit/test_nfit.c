@@ -275,3 +275,60 @@ TEST(nfit_fake_write_drive_warns_once)
     ok(strstr(out, "Warning") == NULL);
     teardown();
 }
+
+/* A failed install leaves what was installed, and the flags, as they were. */
+TEST(nfit_failed_install_changes_nothing)
+{
+    struct drive *a, *b;
+    const char *out;
+    uintptr_t key;
+    setup();
+    run_script("map --mem (hd0) (hd)");
+    a = drive_by_number(0x81);
+    key = nfit() ? nfit()->key : 0;
+    host_acpi_fail = 1;
+    out = run_script("map --mem (hd0) (hd)");
+    ok(strstr(out, "Warning: RAM drives are not described to the OS: cannot install the NFIT")
+       != NULL);
+    b = drive_by_number(0x82);
+    ok(a && b && (a->flags & DRIVE_NFIT) && !(b->flags & DRIVE_NFIT));
+    ok(count("NFIT") == 1 && nfit()->key == key && nfit()->len == 40 + 56);
+    host_acpi_fail = 0;
+    ok(nfit_sync() == 0 && b && (b->flags & DRIVE_NFIT) && nfit()->len == 40 + 2 * 56);
+    teardown();
+}
+
+TEST(nfit_failed_install_keeps_the_firmware_table)
+{
+    uint8_t base[256];
+    size_t blen = firmware_nfit(base);
+    setup();
+    ok(host_acpi_add(base, blen) == 0);
+    host_acpi_fail = 1;
+    run_script("map --mem (hd0) (hd)");
+    ok(count("NFIT") == 1 && nfit()->len == blen && memcmp(nfit()->bytes, base, blen) == 0);
+    host_acpi_fail = 0;
+    run_script("map --mem (hd0) (hd)\nmap --unmap=(hd1),(hd2)");
+    ok(count("NFIT") == 1 && nfit()->len == blen && memcmp(nfit()->bytes, base, blen) == 0);
+    teardown();
+}
+
+/* Unmap takes the drive out of the NFIT before its RAM is freed, or keeps the drive. */
+TEST(nfit_unmap_keeps_a_drive_the_nfit_still_describes)
+{
+    struct drive *d;
+    const char *out;
+    setup();
+    run_script("map --mem (hd0) (hd)");
+    host_acpi_fail = 2;
+    out = run_script("map --unmap=(hd1)");
+    ok(strstr(out, "(hd1) stays mapped: the NFIT still describes it") != NULL);
+    d = drive_by_number(0x81);
+    ok(d && (d->flags & DRIVE_NFIT) && count("NFIT") == 1);
+    if (d && nfit())
+        ok(spa_is(nfit()->bytes, 40, 1, vdisk, drive_map_ram(d), 1u << 20));
+    host_acpi_fail = 0;
+    ok(strstr(run_script("map --unmap=(hd1)"), "Error") == NULL);
+    ok(drive_by_number(0x81) == NULL && nfit() == NULL);
+    teardown();
+}

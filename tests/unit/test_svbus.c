@@ -264,7 +264,8 @@ TEST(svbus_page_written_at_boot)
     run_script("chainloader /x.efi\nboot");
     ok(host_lowmem_addr == 0); /* no RAM drive, no page */
     for (int i = 0; i < 9; i++)
-        run_script("map --mem --no-nfit (hd0) (hd)");
+        run_script("map --mem (hd0) (hd)");
+    run_script("map --mem --no-nfit (hd0) (hd)"); /* (hd10): kept from the OS */
     out = run_script("chainloader /x.efi\nboot");
     ok(strstr(out, "SVBus sees only the first 8 of 9 RAM drives") != NULL);
     ok(host_lowmem_addr == 0x9F000);
@@ -275,6 +276,15 @@ TEST(svbus_page_written_at_boot)
            le64(host_lowmem + i * SVBUS_SLOT_SIZE + 8) * 512 == drive_map_ram(d));
     }
     ok(all_bytes(host_lowmem + 8 * SVBUS_SLOT_SIZE, 0xC0 - 8 * SVBUS_SLOT_SIZE, 0));
+    /* unmapped drives leave the page at the next boot, the last one too */
+    run_script("map --unmap=(hd1),(hd2),(hd3),(hd4),(hd5),(hd6),(hd7),(hd8)");
+    run_script("chainloader /x.efi\nboot");
+    ok(host_lowmem[0] == 0x89 && all_bytes(host_lowmem + SVBUS_SLOT_SIZE, SVBUS_SLOT_SIZE, 0));
+    run_script("map --unmap=(hd9)");
+    memset(host_lowmem, 0xAA, SVBUS_SLOT_SIZE);
+    run_script("chainloader /x.efi\nboot");
+    ok(all_bytes(host_lowmem, SVBUS_MAX_SLOTS * SVBUS_SLOT_SIZE, 0));
+    ok(memcmp(host_lowmem + 0xE3, "$INT13SFGRUB4DOS", 16) == 0);
     host_clear_disks();
     drive_reset();
     free(disk);
