@@ -1,6 +1,8 @@
 /* The unit-test runner: every TEST in the table, one summary line at the end. */
 #include "test.h"
 
+#include "../../disk/map.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -76,6 +78,17 @@ void test_bootdir(const char *const *files)
         fputs(files[1], f);
         fclose(f);
     }
+}
+
+struct drive *test_map(const char *src, const char *target, bool mem, bool ro, bool fake)
+{
+    struct map_opts o = { .source = src, .target = target, .mem = mem, .read_only = ro,
+                          .fake_write = fake };
+    struct drive *d = NULL;
+    int rc = drive_map(&o, &d);
+    if (rc)
+        printf("    drive_map(%s, %s): %d %s\n", src, target, rc, shell.errmsg);
+    return rc ? NULL : d;
 }
 
 const char *run_script_keys(const char *text, const int *keys, size_t nkeys)

@@ -49,5 +49,8 @@ const char *run_batch(const char *text, int argc, char **argv);
 void test_reset(void);
 /* Make a boot-volume directory for the test with files name=content (NULL-terminated pairs). */
 void test_bootdir(const char *const *files);
+/* drive_map of src onto target; NULL (with the message printed) when it fails. */
+struct drive;
+struct drive *test_map(const char *src, const char *target, bool mem, bool ro, bool fake);
 
 #endif

@@ -95,22 +95,11 @@ static bool outer_holds_pattern(void)
     return same;
 }
 
-static struct drive *map(const char *src, const char *target, bool mem, bool ro, bool fake)
-{
-    struct map_opts o = { .source = src, .target = target, .mem = mem, .read_only = ro,
-                          .fake_write = fake };
-    struct drive *d = NULL;
-    int rc = drive_map(&o, &d);
-    if (rc)
-        printf("    drive_map(%s, %s): %d %s\n", src, target, rc, shell.errmsg);
-    return rc ? NULL : d;
-}
-
 TEST(map_in_place_reads_fragmented_file)
 {
     struct drive *d;
     setup();
-    d = map("(hd0)/inner.bin", "(hd)", false, false, false);
+    d = test_map("(hd0)/inner.bin", "(hd)", false, false, false);
     ok(d != NULL);
     if (d) {
         ok_str(d->name, "(hd1)");
@@ -128,7 +117,7 @@ TEST(map_in_place_writes_through)
     struct drive *d;
     uint8_t block[512];
     setup();
-    d = map("(hd0)/inner.bin", "(hd)", false, false, false);
+    d = test_map("(hd0)/inner.bin", "(hd)", false, false, false);
     ok(d != NULL);
     memset(block, 0xAB, sizeof(block));
     ok(d && drive_write(d, 200, 1, block) == 0);
@@ -142,7 +131,7 @@ TEST(map_read_only_refuses_writes)
     struct drive *d;
     uint8_t block[512] = { 1 };
     setup();
-    d = map("(hd0)/inner.bin", "(hd)", false, true, false);
+    d = test_map("(hd0)/inner.bin", "(hd)", false, true, false);
     ok(d && (d->flags & DRIVE_READ_ONLY));
     ok(d && drive_write(d, 0, 1, block) == -EROFS);
     ok(outer_holds_pattern());
@@ -154,7 +143,7 @@ TEST(map_fake_write_reads_back_and_changes_nothing)
     struct drive *d;
     uint8_t block[512], back[1024];
     setup();
-    d = map("(hd0)/inner.bin", "(hd)", false, false, true);
+    d = test_map("(hd0)/inner.bin", "(hd)", false, false, true);
     ok(d != NULL);
     if (d) {
         memset(block, 0x77, sizeof(block));
@@ -174,7 +163,7 @@ TEST(map_mem_copies_and_frees)
     struct drive *d;
     uint8_t block[512];
     setup();
-    d = map("(hd0)/inner.bin", "(hd)", true, false, false);
+    d = test_map("(hd0)/inner.bin", "(hd)", true, false, false);
     ok(d && drive_map_ram(d) != 0);
     ok(d && reads_pattern(d));
     memset(block, 0x11, sizeof(block));

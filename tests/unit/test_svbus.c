@@ -173,17 +173,6 @@ static void make_image(const char *path, size_t size)
         fclose(f);
 }
 
-static struct drive *map(const char *src, const char *target, bool mem, bool ro, bool fake)
-{
-    struct map_opts o = { .source = src, .target = target, .mem = mem, .read_only = ro,
-                          .fake_write = fake };
-    struct drive *d = NULL;
-    int rc = drive_map(&o, &d);
-    if (rc)
-        printf("    drive_map(%s, %s): %d %s\n", src, target, rc, shell.errmsg);
-    return rc ? NULL : d;
-}
-
 TEST(svbus_collect_ram_drives)
 {
     struct svbus_disk out[SVBUS_MAX_SLOTS], one;
@@ -203,11 +192,11 @@ TEST(svbus_collect_ram_drives)
 
     host_output_reset();
     host_capture_output = true; /* map's own warnings are not what this test is about */
-    hd = map("(hd0)", "(hd)", true, false, false);           /* (hd2): RAM */
-    cd = map("(hd0)", "(cd)", true, true, false);            /* (cd0): RAM, read-only */
-    ok(map("(hd1)", "(hd)", true, false, false) != NULL);    /* (hd3): 4 KiB sectors */
-    ok(map("(hd0)", "(hd)", false, false, false) != NULL);   /* (hd4): in place, no RAM */
-    fd = map("(hd0)", "(fd0)", true, false, true);           /* (fd0): RAM, fake-write */
+    hd = test_map("(hd0)", "(hd)", true, false, false);           /* (hd2): RAM */
+    cd = test_map("(hd0)", "(cd)", true, true, false);            /* (cd0): RAM, read-only */
+    ok(test_map("(hd1)", "(hd)", true, false, false) != NULL);    /* (hd3): 4 KiB sectors */
+    ok(test_map("(hd0)", "(hd)", false, false, false) != NULL);   /* (hd4): in place, no RAM */
+    fd = test_map("(hd0)", "(fd0)", true, false, true);           /* (fd0): RAM, fake-write */
     ok(hd && cd && fd);
     memset(block, 0x5A, sizeof(block));
     ok(fd && drive_write(fd, 3, 1, block) == 0);
