@@ -58,7 +58,8 @@ static bool spa_is(const uint8_t *t, size_t off, unsigned index, const uint8_t *
 
 TEST(nfit_build_one_range_per_drive)
 {
-    struct nfit_range r[2] = { { 0x140000000ull, 64u << 20, false }, { 0x8000000, 1u << 20, true } };
+    struct nfit_range r[2] = { { 0x140000000ull, 64u << 20, false },
+                               { 0x8000000, 1u << 20, true } };
     uint8_t *t;
     size_t len;
     ok(nfit_build(NULL, 0, r, 2, &t, &len) == 0);
