@@ -3,6 +3,7 @@
 
 #include "../../disk/map.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -78,6 +79,72 @@ void test_bootdir(const char *const *files)
         fputs(files[1], f);
         fclose(f);
     }
+}
+
+uint32_t test_crc_bitwise(uint32_t poly, const void *buf, size_t n)
+{
+    const uint8_t *p = buf;
+    uint32_t c = 0xFFFFFFFFu;
+    while (n--) {
+        c ^= *p++;
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (poly & -(c & 1));
+    }
+    return ~c;
+}
+
+void test_sh(const char *fmt, ...)
+{
+    static char cmd[16384];
+    int n = snprintf(cmd, sizeof(cmd), "set -e; cd '%s'; ", host_bd_dir), m;
+    va_list ap;
+    va_start(ap, fmt);
+    m = vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (m < 0 || (size_t)m >= sizeof(cmd) - (size_t)n) {
+        printf("    command too long: %.80s...\n", cmd);
+        abort();
+    }
+    if (system(cmd) != 0) {
+        printf("    command failed: %s\n", cmd);
+        abort();
+    }
+}
+
+static FILE *open_bd(const char *name, const char *mode)
+{
+    char path[4200];
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/%s", host_bd_dir, name);
+    f = fopen(path, mode);
+    if (!f) {
+        printf("    cannot open %s\n", path);
+        abort();
+    }
+    return f;
+}
+
+void test_write_bd(const char *name, const void *buf, size_t len)
+{
+    FILE *f = open_bd(name, "wb");
+    if (fwrite(buf, 1, len, f) != len)
+        abort();
+    fclose(f);
+}
+
+uint8_t *test_read_bd(const char *name, size_t *len)
+{
+    FILE *f = open_bd(name, "rb");
+    uint8_t *b;
+    long n;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
+        abort();
+    b = malloc((size_t)n + 1);
+    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n)
+        abort();
+    fclose(f);
+    *len = (size_t)n;
+    return b;
 }
 
 struct drive *test_map(const char *src, const char *target, bool mem, bool ro, bool fake)

@@ -49,6 +49,23 @@ const char *run_batch(const char *text, int argc, char **argv);
 void test_reset(void);
 /* Make a boot-volume directory for the test with files name=content (NULL-terminated pairs). */
 void test_bootdir(const char *const *files);
+/*
+ * A reflected CRC-32 with polynomial poly (0xEDB88320 for CRC-32, 0x82F63B78
+ * for CRC-32C), a bit at a time, straight from the definition: the
+ * reference that the table-driven src/crc32.c is checked against.
+ */
+uint32_t test_crc_bitwise(uint32_t poly, const void *buf, size_t n);
+
+/*
+ * Helpers for tests that make images with host tools. test_sh runs the
+ * command made from fmt in the boot directory (with `set -e`) and aborts the
+ * run when it fails; test_write_bd and test_read_bd write and read a whole
+ * file there (read_bd's buffer is the caller's, freed with free()).
+ */
+void test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void test_write_bd(const char *name, const void *buf, size_t len);
+uint8_t *test_read_bd(const char *name, size_t *len);
+
 /* drive_map of src onto target; NULL (with the message printed) when it fails. */
 struct drive;
 struct drive *test_map(const char *src, const char *target, bool mem, bool ro, bool fake);

@@ -19,33 +19,6 @@
 
 static uint8_t *raw;
 
-/* Run a shell command in the boot directory. */
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    int n = snprintf(cmd, sizeof(cmd), "set -e; cd '%s'; ", host_bd_dir);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-    va_end(ap);
-    if (system(cmd) != 0) {
-        printf("    command failed: %s\n", cmd);
-        abort();
-    }
-}
-
-static void write_file(const char *name, const void *buf, size_t len)
-{
-    char path[4200];
-    FILE *f;
-    snprintf(path, sizeof(path), "%s/%s", host_bd_dir, name);
-    f = fopen(path, "wb");
-    if (!f || fwrite(buf, 1, len, f) != len)
-        abort();
-    fclose(f);
-}
-
 /* raw.img: 2 MiB of a pattern with a zero run in the middle, and its compressed forms. */
 static void setup(void)
 {
@@ -61,8 +34,9 @@ static void setup(void)
         x ^= x << 5;
         raw[i] = i >= RAW_SIZE / 4 && i < RAW_SIZE / 2 ? 0 : (uint8_t)x;
     }
-    write_file("raw.img", raw, RAW_SIZE);
-    sh("gzip -k raw.img; lz4 -q raw.img raw.img.lz4; lz4 -q --content-size -BX raw.img cs.lz4");
+    test_write_bd("raw.img", raw, RAW_SIZE);
+    test_sh("gzip -k raw.img; lz4 -q raw.img raw.img.lz4; "
+            "lz4 -q --content-size -BX raw.img cs.lz4");
 }
 
 static void teardown(void)
@@ -118,7 +92,8 @@ TEST(image_cat_decompress_reads_the_contents)
 {
     const char *out;
     setup();
-    sh("printf 'hello, world\\n' | gzip > hello.gz; printf 'hello, lz4\\n' | lz4 -q > hello.lz4");
+    test_sh("printf 'hello, world\\n' | gzip > hello.gz; "
+            "printf 'hello, lz4\\n' | lz4 -q > hello.lz4");
     ok_str(run_script("cat --decompress /hello.gz"), "hello, world\n");
     ok_str(run_script("cat --decompress /hello.lz4"), "hello, lz4\n");
     ok_str(run_script("cat --decompress --skip=7 --length=3 /hello.gz"), "wor");
@@ -137,7 +112,7 @@ TEST(image_gzip_multi_member_and_zero_padding)
     struct drive *d;
     setup();
     /* ISIZE is the last member's size only: the map measures and decodes again */
-    sh("head -c 100000 raw.img | gzip > m.gz; gzip -c raw.img >> m.gz; "
+    test_sh("head -c 100000 raw.img | gzip > m.gz; gzip -c raw.img >> m.gz; "
        "cat raw.img.gz > pad.gz; head -c 3000 /dev/zero >> pad.gz");
     memcpy(both, raw, 100000);
     memcpy(both + 100000, raw, RAW_SIZE);
@@ -147,7 +122,7 @@ TEST(image_gzip_multi_member_and_zero_padding)
     d = map_mem("/pad.gz");
     ok(d && drive_holds(d, raw, RAW_SIZE));
     /* lz4 frames one after the other, and without a content size */
-    sh("head -c 100000 raw.img | lz4 -q > m.lz4; lz4 -q -c raw.img >> m.lz4");
+    test_sh("head -c 100000 raw.img | lz4 -q > m.lz4; lz4 -q -c raw.img >> m.lz4");
     d = map_mem("/m.lz4");
     ok(d && drive_holds(d, both, 100000 + RAW_SIZE));
     free(both);
@@ -193,7 +168,7 @@ static void refused(const char *name, const char *want)
 /* Change byte at (from the end when off < 0) of file name. */
 static void poke(const char *name, long off, uint8_t xor)
 {
-    sh("f=%s; sz=$(stat -c %%s $f); o=%ld; [ $o -ge 0 ] || o=$((sz + o)); "
+    test_sh("f=%s; sz=$(stat -c %%s $f); o=%ld; [ $o -ge 0 ] || o=$((sz + o)); "
        "b=$(od -An -tu1 -j $o -N1 $f | tr -d ' '); "
        "printf \"$(printf '\\\\%%03o' $(( b ^ %u )))\" | dd of=$f bs=1 seek=$o conv=notrunc 2>/dev/null",
        name, off, xor);
@@ -202,7 +177,7 @@ static void poke(const char *name, long off, uint8_t xor)
 TEST(image_corrupt_gzip_truncated)
 {
     setup();
-    sh("head -c 30000 raw.img.gz > t.gz");
+    test_sh("head -c 30000 raw.img.gz > t.gz");
     refused("t.gz", "truncated");
     teardown();
 }
@@ -210,7 +185,7 @@ TEST(image_corrupt_gzip_truncated)
 TEST(image_corrupt_gzip_crc)
 {
     setup();
-    sh("cp raw.img.gz c.gz");
+    test_sh("cp raw.img.gz c.gz");
     poke("c.gz", -8, 0x01); /* the CRC-32 in the trailer */
     refused("c.gz", "incorrect data check");
     teardown();
@@ -219,7 +194,7 @@ TEST(image_corrupt_gzip_crc)
 TEST(image_corrupt_gzip_data)
 {
     setup();
-    sh("cp raw.img.gz d.gz");
+    test_sh("cp raw.img.gz d.gz");
     poke("d.gz", 5000, 0xFF);
     refused("d.gz", "corrupt gzip data");
     teardown();
@@ -228,7 +203,7 @@ TEST(image_corrupt_gzip_data)
 TEST(image_corrupt_gzip_isize_smaller_than_stream)
 {
     setup();
-    sh("cp raw.img.gz s.gz");
+    test_sh("cp raw.img.gz s.gz");
     poke("s.gz", -2, 0x01); /* ISIZE 64 KiB short: the stream goes on, zlib's length check fails */
     refused("s.gz", "incorrect length check");
     teardown();
@@ -237,10 +212,10 @@ TEST(image_corrupt_gzip_isize_smaller_than_stream)
 TEST(image_corrupt_gzip_isize_larger_than_stream)
 {
     setup();
-    sh("cp raw.img.gz l.gz");
+    test_sh("cp raw.img.gz l.gz");
     poke("l.gz", -1, 0x01); /* 16 MiB more than the stream has, and more than is free */
     refused("l.gz", "incorrect length check");
-    sh("cp raw.img.gz l2.gz");
+    test_sh("cp raw.img.gz l2.gz");
     poke("l2.gz", -3, 0x01); /* 256 bytes more: the stream ends first */
     refused("l2.gz", "incorrect length check");
     teardown();
@@ -249,7 +224,7 @@ TEST(image_corrupt_gzip_isize_larger_than_stream)
 TEST(image_corrupt_gzip_garbage_after_stream)
 {
     setup();
-    sh("cp raw.img.gz g.gz; printf 'garbage' >> g.gz");
+    test_sh("cp raw.img.gz g.gz; printf 'garbage' >> g.gz");
     refused("g.gz", "garbage after the gzip data");
     teardown();
 }
@@ -257,7 +232,7 @@ TEST(image_corrupt_gzip_garbage_after_stream)
 TEST(image_corrupt_lz4_truncated)
 {
     setup();
-    sh("head -c 30000 raw.img.lz4 > t.lz4");
+    test_sh("head -c 30000 raw.img.lz4 > t.lz4");
     refused("t.lz4", "truncated");
     teardown();
 }
@@ -265,7 +240,7 @@ TEST(image_corrupt_lz4_truncated)
 TEST(image_corrupt_lz4_block_checksum)
 {
     setup();
-    sh("cp cs.lz4 b.lz4");
+    test_sh("cp cs.lz4 b.lz4");
     poke("b.lz4", 5000, 0x40); /* inside the first block: its checksum no longer matches */
     refused("b.lz4", "blockChecksum_invalid");
     teardown();
@@ -274,7 +249,7 @@ TEST(image_corrupt_lz4_block_checksum)
 TEST(image_corrupt_lz4_content_checksum)
 {
     setup();
-    sh("cp raw.img.lz4 k.lz4");
+    test_sh("cp raw.img.lz4 k.lz4");
     poke("k.lz4", -1, 0x01); /* the content checksum at the end */
     refused("k.lz4", "contentChecksum_invalid");
     teardown();
@@ -299,7 +274,7 @@ static void lying_content_size(const char *name, int64_t delta)
             h[6 + i] = (uint8_t)(sz >> (8 * i));
         h[14] = (uint8_t)(XXH32(h + 4, 10, 0) >> 8);
     }
-    sh("cp cs.lz4 %s", name);
+    test_sh("cp cs.lz4 %s", name);
     snprintf(path, sizeof(path), "%s/%s", host_bd_dir, name);
     f = fopen(path, "r+b");
     ok(f && fwrite(h, 1, sizeof(h), f) == sizeof(h));
@@ -321,7 +296,7 @@ TEST(image_zip_bomb_is_refused_not_decoded_into_ram)
 {
     setup();
     /* 64 MiB of zeros: ~64 KiB of gzip, more than the 12 MiB free; the last member is tiny */
-    sh("head -c 64M /dev/zero | gzip > bomb.gz; printf x | gzip >> bomb.gz; "
+    test_sh("head -c 64M /dev/zero | gzip > bomb.gz; printf x | gzip >> bomb.gz; "
        "head -c 64M /dev/zero | lz4 -q > bomb.lz4");
     refused("bomb.gz", "decompresses to more than the");
     refused("bomb.lz4", "decompresses to more than the");
@@ -331,7 +306,7 @@ TEST(image_zip_bomb_is_refused_not_decoded_into_ram)
 TEST(image_corrupt_headers)
 {
     setup();
-    sh("printf '\\037\\213\\011rest' > method.gz; printf '\\002\\041\\114\\030' > legacy.lz4; "
+    test_sh("printf '\\037\\213\\011rest' > method.gz; printf '\\002\\041\\114\\030' > legacy.lz4; "
        "printf '\\004\\042\\115\\030\\377' > hdr.lz4");
     refused("method.gz", "compression method 9");
     refused("legacy.lz4", "legacy format");

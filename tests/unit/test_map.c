@@ -18,14 +18,6 @@
 static char outer[64];
 static uint8_t *pattern;
 
-static void sh(const char *cmd)
-{
-    if (system(cmd) != 0) {
-        printf("    command failed: %s\n", cmd);
-        abort();
-    }
-}
-
 /* outer.img: FAT16 with /inner.bin in two pieces around /b.bin. */
 static void setup(void)
 {
@@ -40,7 +32,7 @@ static void setup(void)
              "head -c 65536 /dev/zero > %s.a; head -c 65536 /dev/zero > %s.b; "
              "mcopy -i %s %s.a ::/a.bin; mcopy -i %s %s.b ::/b.bin; mdel -i %s ::/a.bin",
              outer, outer, outer, outer, outer, outer, outer, outer, outer);
-    sh(cmd);
+    test_sh("%s", cmd);
     {
         char path[80];
         FILE *f;
@@ -50,7 +42,7 @@ static void setup(void)
         fclose(f);
         snprintf(cmd, sizeof(cmd), "MTOOLS_SKIP_CHECK=1 mcopy -i %s %s ::/inner.bin; rm -f %s.a %s.b %s",
                  outer, path, outer, outer, path);
-        sh(cmd);
+        test_sh("%s", cmd);
     }
     host_clear_disks();
     drive_reset();
@@ -219,7 +211,7 @@ TEST(map_refuses_truncated_iso)
              "mkfs.fat -C -F 12 $o.fat 2048 >/dev/null; mcopy -i $o.fat $o.iso ::/good.iso; "
              "mcopy -i $o.fat $o.cut ::/cut.iso; mcopy -i $o.fat $o.tiny ::/tiny.iso; "
              "rm -f $o.iso $o.cut $o.tiny", outer);
-    sh(cmd);
+    test_sh("%s", cmd);
     host_add_disk(strcat(strcpy(cmd, outer), ".fat"), PLAT_DISK_HD, 512);
     drive_reset();
     {
@@ -269,7 +261,7 @@ TEST(map_refuses_more_than_free_memory)
     /* 20 MiB: more than the host's simulated 15 MiB of free memory, less the first map's 3 */
     snprintf(cmd, sizeof(cmd), "truncate -s 20M %s.big && MTOOLS_SKIP_CHECK=1 mformat -i %s.big "
              "-v BIG :: && MTOOLS_SKIP_CHECK=1 true", outer, outer);
-    sh(cmd);
+    test_sh("%s", cmd);
     host_add_disk(strcat(strcpy(cmd, outer), ".big"), PLAT_DISK_HD, 512);
     drive_reset();
     ok_str(run_script("map --mem (hd0)/inner.bin (hd)\nmap --mem (hd1)+40960 (hd)"),

@@ -23,20 +23,6 @@ extern const struct img_format img_vhd;
 
 static uint8_t *raw;
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-    char cmd[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    if (system(cmd) != 0) {
-        printf("    command failed: %s\n", cmd);
-        abort();
-    }
-}
-
 /* The host path of (bd)/name. */
 static const char *bd(const char *name)
 {
@@ -65,32 +51,6 @@ static const char *gen(void)
         snprintf(cmd, sizeof(cmd), "python3 '%s'", abs);
     }
     return cmd;
-}
-
-static uint8_t *load(const char *name, size_t *len)
-{
-    FILE *f = fopen(bd(name), "rb");
-    uint8_t *b;
-    long n;
-    if (!f)
-        abort();
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b = malloc((size_t)n);
-    if (fread(b, 1, (size_t)n, f) != (size_t)n)
-        abort();
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
-static void save(const char *name, const void *b, size_t len)
-{
-    FILE *f = fopen(bd(name), "wb");
-    if (!f || fwrite(b, 1, len, f) != len)
-        abort();
-    fclose(f);
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -156,8 +116,8 @@ static void setup(void)
 {
     make_raw();
     test_bootdir(NULL);
-    save("raw.img", raw, RAW_SIZE);
-    sh("cd '%s' && qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on raw.img "
+    test_write_bd("raw.img", raw, RAW_SIZE);
+    test_sh("cd '%s' && qemu-img convert -f raw -O vpc -o subformat=fixed,force_size=on raw.img "
        "fixed.vhd && qemu-img convert -f raw -O vpc -o subformat=dynamic,force_size=on "
        "raw.img dynamic.vhd", host_bd_dir);
 }
@@ -278,7 +238,7 @@ TEST(vhd_no_force_size)
 {
     const char *const names[] = { "dyn_nf.vhd", "fixed_nf.vhd" };
     setup();
-    sh("cd '%s' && qemu-img convert -f raw -O vpc -o subformat=dynamic raw.img dyn_nf.vhd && "
+    test_sh("cd '%s' && qemu-img convert -f raw -O vpc -o subformat=dynamic raw.img dyn_nf.vhd && "
        "qemu-img convert -f raw -O vpc -o subformat=fixed raw.img fixed_nf.vhd", host_bd_dir);
     for (int i = 0; i < 2; i++) {
         char path[64];
@@ -305,7 +265,7 @@ TEST(vhd_dynamic_block_sizes)
     static const unsigned sizes[] = { 512, 4096, 65536, 4 * MiB };
     setup();
     for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
-        sh("cd '%s' && %s --dynamic raw.img bs.vhd --block-size %u %s", host_bd_dir, gen(),
+        test_sh("cd '%s' && %s --dynamic raw.img bs.vhd --block-size %u %s", host_bd_dir, gen(),
            sizes[i], i % 2 ? "--reverse" : "");
         check_image("/bs.vhd", "vhd", raw, RAW_SIZE);
     }
@@ -322,7 +282,7 @@ TEST(vhd_differencing)
 {
     uint8_t *want = malloc(RAW_SIZE);
     setup();
-    sh("cd '%s' && mkdir -p base sub && mv dynamic.vhd base/parent.vhd && "
+    test_sh("cd '%s' && mkdir -p base sub && mv dynamic.vhd base/parent.vhd && "
        "%s base/parent.vhd sub/child.vhd --sectors %s --rel '..\\base\\parent.vhd' "
        "--abs 'C:\\base\\parent.vhd'", host_bd_dir, gen(), CHANGED);
     memcpy(want, raw, RAW_SIZE);
@@ -339,7 +299,7 @@ TEST(vhd_differencing_absolute_locator)
 {
     uint8_t *want = malloc(RAW_SIZE);
     setup();
-    sh("cd '%s' && mkdir -p base sub && mv fixed.vhd base/parent.vhd && "
+    test_sh("cd '%s' && mkdir -p base sub && mv fixed.vhd base/parent.vhd && "
        "%s base/parent.vhd sub/child.vhd --sectors %s --rel '.\\gone.vhd' "
        "--abs 'D:\\base\\parent.vhd'", host_bd_dir, gen(), CHANGED);
     memcpy(want, raw, RAW_SIZE);
@@ -353,7 +313,7 @@ TEST(vhd_differencing_chain)
 {
     uint8_t *want = malloc(RAW_SIZE);
     setup();
-    sh("cd '%s' && %s dynamic.vhd child.vhd --sectors %s && "
+    test_sh("cd '%s' && %s dynamic.vhd child.vhd --sectors %s && "
        "%s child.vhd grandchild.vhd --sectors 3,4096,9000 --block-size 4096", host_bd_dir,
        gen(), CHANGED, gen());
     memcpy(want, raw, RAW_SIZE);
@@ -429,7 +389,7 @@ static void check_scatter(const char *name, const uint8_t *want, uint64_t size)
     struct img_src *s;
     uint8_t *dst;
     int rc, stop = 1;
-    f.data = load(name, &f.len);
+    f.data = test_read_bd(name, &f.len);
     s = open_streamed(&f, &rc);
     ok(rc == 0 && s);
     if (!s) {
@@ -469,10 +429,10 @@ TEST(vhd_scatter_stream)
 {
     setup();
     check_scatter("dynamic.vhd", raw, RAW_SIZE);
-    sh("cd '%s' && %s --dynamic raw.img rev.vhd --block-size 65536 --reverse", host_bd_dir,
+    test_sh("cd '%s' && %s --dynamic raw.img rev.vhd --block-size 65536 --reverse", host_bd_dir,
        gen());
     check_scatter("rev.vhd", raw, RAW_SIZE);
-    sh("cd '%s' && %s --dynamic raw.img small.vhd --block-size 512", host_bd_dir, gen());
+    test_sh("cd '%s' && %s --dynamic raw.img small.vhd --block-size 512", host_bd_dir, gen());
     check_scatter("small.vhd", raw, RAW_SIZE);
 }
 
@@ -483,7 +443,7 @@ TEST(vhd_scatter_gzip)
     char chain[32];
     uint8_t *dst;
     setup();
-    sh("cd '%s' && gzip -k -1 dynamic.vhd && gzip -k -1 fixed.vhd", host_bd_dir);
+    test_sh("cd '%s' && gzip -k -1 dynamic.vhd && gzip -k -1 fixed.vhd", host_bd_dir);
     ok(img_open_path("/dynamic.vhd.gz", &s, chain, sizeof(chain)) == 0);
     if (!s)
         return;
@@ -513,8 +473,8 @@ TEST(vhd_scatter_overlap)
     uint8_t *b, *dst;
     int rc;
     setup();
-    sh("cd '%s' && %s --dynamic raw.img small.vhd --block-size 65536", host_bd_dir, gen());
-    b = load("small.vhd", &f.len);
+    test_sh("cd '%s' && %s --dynamic raw.img small.vhd --block-size 65536", host_bd_dir, gen());
+    b = test_read_bd("small.vhd", &f.len);
     memcpy(b + 1536 + 4 * 3, b + 1536 + 4 * 2, 4);
     f.data = b;
     s = open_streamed(&f, &rc);
@@ -533,8 +493,8 @@ TEST(vhd_stream_differencing_refused)
     struct fake_stream f = { 0 };
     int rc;
     setup();
-    sh("cd '%s' && %s dynamic.vhd child.vhd --sectors 1", host_bd_dir, gen());
-    f.data = load("child.vhd", &f.len);
+    test_sh("cd '%s' && %s dynamic.vhd child.vhd --sectors 1", host_bd_dir, gen());
+    f.data = test_read_bd("child.vhd", &f.len);
     shell.errmsg[0] = 0;
     ok(open_streamed(&f, &rc) == NULL && rc == -ENOTSUP);
     ok(strstr(shell.errmsg, "/fake.vhd.gz") && strstr(shell.errmsg, "differencing"));
@@ -547,11 +507,11 @@ TEST(vhd_stream_differencing_refused)
 static void corrupt(const char *name, void (*fix)(uint8_t *b, size_t *len), bool reseal)
 {
     size_t len;
-    uint8_t *b = load(name, &len);
+    uint8_t *b = test_read_bd(name, &len);
     fix(b, &len);
     if (reseal)
         seal_all(b, len);
-    save("bad.vhd", b, len);
+    test_write_bd("bad.vhd", b, len);
     free(b);
 }
 
@@ -725,7 +685,7 @@ TEST(vhd_truncated)
 /* Differencing children whose parent is missing or another disk. */
 static void make_child(const char *parent, const char *rel, const char *abs)
 {
-    sh("cd '%s' && %s %s child.vhd --sectors 5 --rel '%s' --abs '%s'", host_bd_dir, gen(),
+    test_sh("cd '%s' && %s %s child.vhd --sectors 5 --rel '%s' --abs '%s'", host_bd_dir, gen(),
        parent, rel, abs);
 }
 
@@ -733,7 +693,7 @@ TEST(vhd_parent_missing)
 {
     setup();
     make_child("dynamic.vhd", ".\\dynamic.vhd", "C:\\vms\\dynamic.vhd");
-    sh("rm '%s'", bd("dynamic.vhd"));
+    test_sh("rm '%s'", bd("dynamic.vhd"));
     check_error("/child.vhd", "parent VHD \"dynamic.vhd\" not found",
                 "tried /./dynamic.vhd, /vms/dynamic.vhd");
 }
@@ -742,7 +702,7 @@ TEST(vhd_parent_other_size)
 {
     setup();
     make_child("dynamic.vhd", ".\\dynamic.vhd", "");
-    sh("cd '%s' && truncate -s 4M small.img && qemu-img convert -f raw -O vpc -o "
+    test_sh("cd '%s' && truncate -s 4M small.img && qemu-img convert -f raw -O vpc -o "
        "subformat=dynamic,force_size=on small.img dynamic.vhd", host_bd_dir);
     check_error("/child.vhd", "parent /./dynamic.vhd is 4194304 bytes, the child 9438720",
                 NULL);
@@ -753,7 +713,7 @@ TEST(vhd_parent_wrong_unique_id)
     setup();
     make_child("dynamic.vhd", ".\\dynamic.vhd", "");
     /* the same disk made again: a new unique id */
-    sh("cd '%s' && qemu-img convert -f raw -O vpc -o subformat=dynamic,force_size=on raw.img "
+    test_sh("cd '%s' && qemu-img convert -f raw -O vpc -o subformat=dynamic,force_size=on raw.img "
        "dynamic.vhd", host_bd_dir);
     check_error("/child.vhd", "parent /./dynamic.vhd is not the disk the child was made from",
                 NULL);
@@ -793,7 +753,7 @@ TEST(vhd_parent_loop)
 TEST(vhd_parent_path_not_ascii)
 {
     setup();
-    sh("cd '%s' && %s dynamic.vhd child.vhd --sectors 5 --rel '.\\p\xc3\xa4rent.vhd' --abs ''",
+    test_sh("cd '%s' && %s dynamic.vhd child.vhd --sectors 5 --rel '.\\p\xc3\xa4rent.vhd' --abs ''",
        host_bd_dir, gen());
     check_error("/child.vhd", "not ASCII", NULL);
 }

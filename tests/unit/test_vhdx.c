@@ -23,18 +23,6 @@
 
 /* ---- CRC-32C ---- */
 
-/* Bit at a time, straight from the definition: the reference for the table version. */
-static uint32_t crc32c_bitwise(const uint8_t *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    while (n--) {
-        c ^= *p++;
-        for (int k = 0; k < 8; k++)
-            c = (c >> 1) ^ (0x82F63B78u & -(c & 1));
-    }
-    return ~c;
-}
-
 TEST(vhdx_crc32c_check_value)
 {
     static uint8_t zeros[32], ramp[1024];
@@ -47,26 +35,18 @@ TEST(vhdx_crc32c_check_value)
     ok(crc32c(0x12345678u, "", 0) == 0x12345678u);
     /* RFC 3720 B.4: 32 bytes of zeros */
     ok(crc32c(0, zeros, sizeof(zeros)) == 0x8A9136AAu);
-    ok(crc32c(0, ramp, sizeof(ramp)) == crc32c_bitwise(ramp, sizeof(ramp)));
+    ok(crc32c(0, ramp, sizeof(ramp)) == test_crc_bitwise(0x82F63B78u, ramp, sizeof(ramp)));
     for (size_t i = 0; i < sizeof(buf); i++) {
         x = x * 1103515245u + 12345u;
         buf[i] = (uint8_t)(x >> 16);
     }
     whole = crc32c(0, buf, sizeof(buf));
-    ok(whole == crc32c_bitwise(buf, sizeof(buf)));
+    ok(whole == test_crc_bitwise(0x82F63B78u, buf, sizeof(buf)));
     for (size_t cut = 0; cut <= sizeof(buf); cut += 37)
         ok(crc32c(crc32c(0, buf, cut), buf + cut, sizeof(buf) - cut) == whole);
 }
 
 /* ---- making images ---- */
-
-static void sh(const char *cmd)
-{
-    if (system(cmd) != 0) {
-        printf("    command failed: %s\n", cmd);
-        abort();
-    }
-}
 
 static uint8_t pat(uint64_t i)
 {
@@ -84,45 +64,13 @@ static uint8_t *make_raw(size_t size, const size_t *holes, size_t nholes)
     return b;
 }
 
-static void write_file(const char *name, const void *buf, size_t size)
-{
-    char path[4200];
-    FILE *f;
-    snprintf(path, sizeof(path), "%s/%s", host_bd_dir, name);
-    f = fopen(path, "wb");
-    if (!f || fwrite(buf, 1, size, f) != size)
-        abort();
-    fclose(f);
-}
-
-static uint8_t *read_file(const char *name, size_t *size)
-{
-    char path[4200];
-    FILE *f;
-    uint8_t *b;
-    long n;
-    snprintf(path, sizeof(path), "%s/%s", host_bd_dir, name);
-    f = fopen(path, "rb");
-    if (!f)
-        abort();
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    b = malloc((size_t)n);
-    if (fread(b, 1, (size_t)n, f) != (size_t)n)
-        abort();
-    fclose(f);
-    *size = (size_t)n;
-    return b;
-}
-
 /* qemu-img convert the boot directory's raw file to VHDX with opts. */
 static void convert(const char *raw, const char *out, const char *opts)
 {
     char cmd[9000];
     snprintf(cmd, sizeof(cmd), "cd '%s' && qemu-img convert -f raw -O vhdx -o %s %s %s",
              host_bd_dir, opts, raw, out);
-    sh(cmd);
+    test_sh("%s", cmd);
 }
 
 /* ---- checking decoded bytes ---- */
@@ -212,7 +160,7 @@ static uint8_t *raw4(void)
 {
     uint8_t *raw = make_raw(SIZE4, holes4, 6);
     test_bootdir(NULL);
-    write_file("raw.img", raw, SIZE4);
+    test_write_bd("raw.img", raw, SIZE4);
     return raw;
 }
 
@@ -236,7 +184,7 @@ static void check_image(const char *name, const uint8_t *raw, size_t size, int w
     ok(!s->sequential && !s->scatter_only);
     ok(decodes_as(s, raw, size));
     img_close(s);
-    file = read_file(name, &fsize);
+    file = test_read_bd(name, &fsize);
     ok(img_open_mem(file, fsize, name, &s, chain, sizeof(chain)) == 0);
     if (s) {
         ok(scatters_as(s, raw, size));
@@ -280,7 +228,7 @@ TEST(vhdx_dynamic_all_zero)
     static const size_t all[] = { 0, SIZE4 };
     uint8_t *raw = make_raw(SIZE4, all, 2);
     test_bootdir(NULL);
-    write_file("zero.img", raw, SIZE4);
+    test_write_bd("zero.img", raw, SIZE4);
     convert("zero.img", "zero.vhdx", "subformat=dynamic,block_size=1M");
     check_image("zero.vhdx", raw, SIZE4, 0);
     free(raw);
@@ -349,7 +297,7 @@ static void check_gz(const char *name, const uint8_t *raw, size_t size)
     size_t got;
     int rc;
     snprintf(cmd, sizeof(cmd), "cd '%s' && gzip -1 -c %s > %s.gz", host_bd_dir, name, name);
-    sh(cmd);
+    test_sh("%s", cmd);
     snprintf(path, sizeof(path), "/%s.gz", name);
     rc = img_open_path(path, &s, chain, sizeof(chain));
     if (rc)
@@ -390,7 +338,7 @@ TEST(vhdx_scatter_tick_stops)
     struct img_src *s = NULL;
     size_t fsize;
     convert("raw.img", "dyn1m.vhdx", "subformat=dynamic,block_size=1M");
-    file = read_file("dyn1m.vhdx", &fsize);
+    file = test_read_bd("dyn1m.vhdx", &fsize);
     ok(img_open_mem(file, fsize, "dyn1m.vhdx", &s, NULL, 0) == 0);
     ticks = 0;
     ok(s && s->fmt->scatter(s, dst, stop_tick, NULL) == -ECANCELED);
@@ -473,7 +421,7 @@ static uint8_t *good(size_t *size)
 {
     uint8_t *raw = raw4(), *f;
     convert("raw.img", "good.vhdx", "subformat=dynamic,block_size=1M");
-    f = read_file("good.vhdx", size);
+    f = test_read_bd("good.vhdx", size);
     free(raw);
     return f;
 }
@@ -862,7 +810,7 @@ TEST(vhdx_metadata_before_bat)
         put64(region_entry(f, t, 0x06) + 16, b);
     }
     seal_all(f);
-    write_file("swapped.vhdx", f, n);
+    test_write_bd("swapped.vhdx", f, n);
     check_image("swapped.vhdx", raw, SIZE4, 4);
     check_gz("swapped.vhdx", raw, SIZE4);
     free(raw);
@@ -880,9 +828,9 @@ TEST(vhdx_gz_block_behind_is_refused)
     uint8_t *dst = calloc(1, SIZE4);
     /* block 0 at 1 MiB: the log, before the BAT at 2 MiB */
     put64(bat_region(f), (uint64_t)MIB | 6);
-    write_file("behind.vhdx", f, n);
+    test_write_bd("behind.vhdx", f, n);
     snprintf(cmd, sizeof(cmd), "cd '%s' && gzip -1 -c behind.vhdx > behind.vhdx.gz", host_bd_dir);
-    sh(cmd);
+    test_sh("%s", cmd);
     ok(img_open_path("/behind.vhdx.gz", &s, NULL, 0) == 0);
     ok(s && s->fmt->scatter(s, dst, count_tick, NULL) == -ESPIPE);
     ok(strstr(shell.errmsg, "/behind.vhdx.gz: the VHDX block at byte 1048576 lies before") ==
@@ -900,17 +848,17 @@ TEST(vhdx_gz_truncated)
     struct img_src *s = NULL;
     char cmd[4300];
     uint8_t *dst = calloc(1, SIZE4);
-    write_file("cut.vhdx", f, n - 2 * MIB);
+    test_write_bd("cut.vhdx", f, n - 2 * MIB);
     snprintf(cmd, sizeof(cmd), "cd '%s' && gzip -1 -c cut.vhdx > cut.vhdx.gz", host_bd_dir);
-    sh(cmd);
+    test_sh("%s", cmd);
     ok(img_open_path("/cut.vhdx.gz", &s, NULL, 0) == 0);
     ok(s && s->fmt->scatter(s, dst, count_tick, NULL) < 0);
     ok(strstr(shell.errmsg, "/cut.vhdx.gz: ") == shell.errmsg);
     img_close(s);
     /* and cut inside the region tables: open fails */
-    write_file("cut.vhdx", f, 200 * 1024);
+    test_write_bd("cut.vhdx", f, 200 * 1024);
     snprintf(cmd, sizeof(cmd), "cd '%s' && gzip -1 -c cut.vhdx > cut.vhdx.gz", host_bd_dir);
-    sh(cmd);
+    test_sh("%s", cmd);
     ok(img_open_path("/cut.vhdx.gz", &s, NULL, 0) < 0);
     ok(strstr(shell.errmsg, "/cut.vhdx.gz: ") == shell.errmsg);
     free(dst);
@@ -927,7 +875,7 @@ TEST(vhdx_map_mem)
     char cmd[4300];
     convert("raw.img", "dyn1m.vhdx", "subformat=dynamic,block_size=1M");
     snprintf(cmd, sizeof(cmd), "cd '%s' && gzip -1 -c dyn1m.vhdx > dyn1m.vhdx.gz", host_bd_dir);
-    sh(cmd);
+    test_sh("%s", cmd);
     for (int i = 0; i < 2; i++) {
         struct map_opts o = { .source = names[i], .target = "(hd)", .mem = true };
         struct drive *d = NULL;
