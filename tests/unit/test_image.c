@@ -106,6 +106,20 @@ TEST(image_cat_decompress_reads_the_contents)
     teardown();
 }
 
+/*
+ * An lz4 file of one empty skippable frame states no size and holds nothing
+ * (fuzz_img_vhd reached it; its harness took the short read for a bug).
+ */
+TEST(image_lz4_of_nothing)
+{
+    setup();
+    test_sh("printf 'Q*M\\030\\000\\000\\000\\000' > none.lz4; "
+            "lz4 -dc none.lz4 | cmp - /dev/null");
+    ok_str(run_script("cat --decompress /none.lz4 && echo read"), "read\n");
+    ok(strstr(run_script("map --mem /none.lz4 (hd)"), "map: /none.lz4 is empty") != NULL);
+    teardown();
+}
+
 TEST(image_gzip_multi_member_and_zero_padding)
 {
     uint8_t *both = malloc(2 * RAW_SIZE);
