@@ -4,6 +4,7 @@
  * that it binds to the disks that are there already. The firmware loads it
  * by device path, as chainloader does, so Secure Boot judges it too.
  */
+#include "../disk/drive.h"
 #include "../fs/fs.h"
 #include "../src/platform.h"
 #include "../src/shell.h"
@@ -36,8 +37,10 @@ static int load_exec(struct cmd_args *a)
     plat_image_unload(img);
     if (rc)
         return shell_error(rc, "load: %s failed to start: %s", file, err_str(rc));
-    if (!a->opt[0].set)
-        plat_connect_all();
+    if (!a->opt[0].set) {
+        plat_connect_all(NULL);
+        drive_rescan(NULL, 0); /* a disk driver's disks become drives */
+    }
     return 1;
 }
 

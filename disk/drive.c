@@ -140,32 +140,73 @@ void drive_remove(struct drive *d)
     free_drive(d);
 }
 
+/* A firmware disk as a drive, numbered after those there are. */
+static struct drive *add_firmware_disk(const struct plat_disk *p)
+{
+    struct drive *d = calloc(1, sizeof(*d));
+    if (!d)
+        return NULL;
+    d->kind = p->kind == PLAT_DISK_CD ? DRIVE_CD : p->kind == PLAT_DISK_FD ? DRIVE_FD : DRIVE_HD;
+    d->number = -1;
+    d->block_size = p->block_size;
+    d->blocks = p->blocks;
+    d->flags = DRIVE_FIRMWARE | (p->read_only ? DRIVE_READ_ONLY : 0) |
+               (p->removable ? DRIVE_REMOVABLE : 0);
+    d->ops = &fw_ops;
+    d->plat = p->handle;
+    if (drive_add(d) != 0) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* The platform's disks, at most DRIVE_PLAT_MAX; returns how many are in disks. */
+#define DRIVE_PLAT_MAX 64
+static int list_disks(struct plat_disk *disks)
+{
+    int n = plat_disk_list(disks, DRIVE_PLAT_MAX);
+    return n > DRIVE_PLAT_MAX ? DRIVE_PLAT_MAX : n;
+}
+
 void drive_init(void)
 {
-    struct plat_disk disks[64];
+    struct plat_disk disks[DRIVE_PLAT_MAX];
     int n;
     if (inited)
         return;
     inited = true;
-    n = plat_disk_list(disks, (int)ARRAY_SIZE(disks));
-    if (n > (int)ARRAY_SIZE(disks))
-        n = (int)ARRAY_SIZE(disks);
-    for (int i = 0; i < n; i++) {
-        struct drive *d = calloc(1, sizeof(*d));
-        if (!d)
-            break;
-        d->kind = disks[i].kind == PLAT_DISK_CD ? DRIVE_CD
-                  : disks[i].kind == PLAT_DISK_FD ? DRIVE_FD : DRIVE_HD;
-        d->number = -1;
-        d->block_size = disks[i].block_size;
-        d->blocks = disks[i].blocks;
-        d->flags = DRIVE_FIRMWARE | (disks[i].read_only ? DRIVE_READ_ONLY : 0) |
-                   (disks[i].removable ? DRIVE_REMOVABLE : 0);
-        d->ops = &fw_ops;
-        d->plat = disks[i].handle;
-        if (drive_add(d) != 0)
-            free(d);
+    n = list_disks(disks);
+    for (int i = 0; i < n; i++)
+        add_firmware_disk(&disks[i]); /* one that cannot be numbered is left out */
+}
+
+int drive_rescan(struct drive **added, int max)
+{
+    struct plat_disk disks[DRIVE_PLAT_MAX];
+    int n, count = 0, refused = 0;
+    if (!inited) {
+        drive_init();
+        return 0; /* the first listing numbers them in the firmware's order */
     }
+    n = list_disks(disks);
+    for (int i = 0; i < n; i++) {
+        bool known = false;
+        struct drive *d;
+        for (d = drives; d && !known; d = d->next)
+            known = (d->flags & DRIVE_FIRMWARE) && d->plat == disks[i].handle;
+        if (known)
+            continue;
+        d = add_firmware_disk(&disks[i]);
+        if (!d) {
+            refused++;
+            continue;
+        }
+        if (count < max)
+            added[count] = d;
+        count++;
+    }
+    return count || !refused ? count : -ENOSPC;
 }
 
 void drive_reset(void)

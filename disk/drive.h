@@ -101,6 +101,14 @@ struct drive {
 void drive_init(void);
 /* Forget every drive (for tests: the next lookup enumerates again). */
 void drive_reset(void);
+/*
+ * List the platform's disks again and add those the table does not have
+ * yet (a disk that `connect` made appear), numbered after the drives there
+ * are: the numbers of known drives never change. A disk that has gone stays
+ * in the table; reading it fails with -ENODEV. Returns how many were added
+ * (their drives in added[0..max)), or -ENOSPC when none could be numbered.
+ */
+int drive_rescan(struct drive **added, int max);
 
 /* Whole drives in table order: fd, hd, cd by number, then the rest. */
 struct drive *drive_first(void);

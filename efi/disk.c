@@ -88,6 +88,9 @@ int plat_disk_list(struct plat_disk *out, int max)
         if (efi_bs->HandleProtocol(handles[i], &bio_guid, (void **)&bio) != EFI_SUCCESS ||
             !bio || !bio->Media)
             continue;
+        /* drives map made are in the table already, under the names map gave them */
+        if (efi_exposed_bio(bio))
+            continue;
         m = bio->Media;
         /* partitions are found by drive.c itself; an empty drive is nothing to read */
         if (m->LogicalPartition || !m->MediaPresent)
@@ -161,6 +164,29 @@ static bool misaligned(const void *buf, UINT32 align)
     return align > 1 && ((uintptr_t)buf & (align - 1)) != 0;
 }
 
+/*
+ * The disk's BlockIo as its handle carries it now. A USB stick pulled out
+ * takes its handle and BlockIo with it; calling through the pointer we kept
+ * would run freed memory, so every I/O asks first (a lookup in the handle
+ * database, cheap next to the I/O). A driver may also replace the interface
+ * on the same handle (ReinstallProtocolInterface, a filter driver): that is
+ * still the disk, and is used from then on if its blocks are the same size.
+ */
+static EFI_BLOCK_IO *live_bio(struct efi_disk *d)
+{
+    EFI_GUID bio_guid = BLOCK_IO_PROTOCOL;
+    EFI_BLOCK_IO *bio = NULL;
+    if (!d || !d->bio)
+        return NULL;
+    if (efi_bs->HandleProtocol(d->handle, &bio_guid, (void **)&bio) != EFI_SUCCESS || !bio ||
+        !bio->Media || bio->Media->BlockSize != d->block_size) {
+        d->bio = NULL; /* gone for good: a disk plugged in again gets a new handle */
+        return NULL;
+    }
+    d->bio = bio;
+    return bio;
+}
+
 /* Read count blocks at lba from the medium that was listed (-ENODEV once it is gone). */
 int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
 {
@@ -169,7 +195,7 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
     void *io = buf;
     UINTN len;
 
-    if (!d || !d->bio)
+    if (!live_bio(d))
         return -ENODEV;
     if (count == 0)
         return 0;
@@ -197,7 +223,7 @@ int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
     void *io = (void *)buf;
     UINTN len;
 
-    if (!d || !d->bio)
+    if (!live_bio(d))
         return -ENODEV;
     if (count == 0)
         return 0;

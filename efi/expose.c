@@ -4,10 +4,20 @@
  * this map, then ConnectController so that the firmware's partition and
  * FAT drivers bind to it as to any disk. Reads and writes go through the
  * drive table, so --read-only and --fake-write hold for the firmware too.
+ *
+ * While mapboot connects drivers, our drives refuse writes. EDK2's partition
+ * driver "repairs" a GPT when it binds: a valid primary header with a
+ * damaged or missing backup (an image cut short, a disk image grown, data
+ * written over the last blocks) gets the last 33 blocks rewritten, and a
+ * damaged primary gets the first 34. Nobody asked for that write: on a RAM
+ * disk it silently replaced the image's last 16 KiB, on an in-place map it
+ * changed the image file. The write fails, the driver goes on with the
+ * header that is valid, and map says what it refused.
  */
 #include "efi.h"
 
 #include "../disk/drive.h"
+#include "../src/shell.h"
 #include "../src/platform.h"
 
 /* mapboot's vendor GUID for the device paths of mapped drives */
@@ -27,9 +37,17 @@ struct exposed {
     struct mb_devpath path;
     EFI_HANDLE handle;
     struct drive *d;            /* NULL once the drive is gone (stubbed) */
+    uint64_t refused_lba;       /* the first write refused while connecting */
+    bool refused;               /* a write was refused while connecting */
 };
 
 static UINT32 serial;
+static int connecting;          /* efi_connect_guard depth */
+
+void efi_connect_guard(bool on)
+{
+    connecting += on ? 1 : -1;
+}
 
 static EFI_STATUS EFIAPI bio_reset(EFI_BLOCK_IO_PROTOCOL *this, BOOLEAN extended)
 {
@@ -77,6 +95,12 @@ static EFI_STATUS EFIAPI bio_write(EFI_BLOCK_IO_PROTOCOL *this, UINT32 media_id,
         return st;
     if (size == 0)
         return EFI_SUCCESS;
+    if (connecting) {
+        if (!x->refused)
+            x->refused_lba = lba;
+        x->refused = true;
+        return EFI_WRITE_PROTECTED;
+    }
     return EFIRC(drive_write(x->d, lba, size / x->media.BlockSize, buf));
 }
 
@@ -135,7 +159,14 @@ int plat_drive_expose(struct drive *d)
     }
     d->exposed = x;
     /* the firmware's partition and filesystem drivers bind now, recursively */
+    efi_connect_guard(true);
     efi_bs->ConnectController(x->handle, NULL, NULL, TRUE);
+    efi_connect_guard(false);
+    if (x->refused)
+        shell_warn("map: the firmware tried to write %s at block %llu as it connected it (its "
+                   "partition driver rewrites a GPT whose primary or backup header is damaged "
+                   "or missing); refused: the image is unchanged", d->name,
+                   (unsigned long long)x->refused_lba);
     return 0;
 }
 
@@ -151,7 +182,9 @@ int plat_drive_unexpose(struct drive *d)
                                                      &x->path, NULL);
     if (st != EFI_SUCCESS) {
         /* someone still holds it: reconnect what we took down and keep everything */
+        efi_connect_guard(true);
         efi_bs->ConnectController(x->handle, NULL, NULL, TRUE);
+        efi_connect_guard(false);
         return -EBUSY;
     }
     free(x);
@@ -163,6 +196,12 @@ EFI_HANDLE efi_exposed_handle(struct drive *d)
 {
     struct exposed *x = d->exposed;
     return x ? x->handle : NULL;
+}
+
+bool efi_exposed_bio(const EFI_BLOCK_IO *bio)
+{
+    /* ours, stubbed ones too: they keep these functions with their drive gone */
+    return bio->ReadBlocks == bio_read;
 }
 
 int plat_blockio_count(void)

@@ -274,14 +274,3 @@ void plat_image_unload(void *image)
     free(im->options);
     free(im);
 }
-
-void plat_connect_all(void)
-{
-    EFI_HANDLE *handles = NULL;
-    UINTN n = 0;
-    if (efi_bs->LocateHandleBuffer(AllHandles, NULL, NULL, &n, &handles) != EFI_SUCCESS)
-        return;
-    for (UINTN i = 0; i < n; i++)
-        efi_bs->ConnectController(handles[i], NULL, NULL, TRUE);
-    efi_bs->FreePool(handles);
-}

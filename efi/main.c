@@ -14,6 +14,7 @@ EFI_BOOT_SERVICES *efi_bs;
 EFI_RUNTIME_SERVICES *efi_rs;
 
 static uint64_t tsc_at_entry;
+static uint64_t tsc_connect; /* ticks the start-up connect took */
 static uint64_t tsc_per_ms; /* 0 until calibrated */
 
 static inline uint64_t rdtsc(void)
@@ -114,6 +115,12 @@ uint64_t plat_uptime_us(void)
     return (now - tsc_at_entry) * 1000 / tsc_per_ms;
 }
 
+uint64_t plat_startup_connect_us(void)
+{
+    calibrate_tsc();
+    return tsc_connect * 1000 / tsc_per_ms;
+}
+
 int plat_datetime(struct plat_tm *tm)
 {
     EFI_TIME t;
@@ -169,6 +176,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     /* A boot shell waits on people: the 5-minute watchdog would reset us. */
     efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
     efi_console_init();
+    /*
+     * Fast-boot firmware connected only its boot device; every disk must be
+     * there before the drive table is built. A driver that fails is not
+     * fatal here: `debug on` then `connect` names it.
+     */
+    tsc_connect = rdtsc();
+    plat_connect_all(NULL);
+    tsc_connect = rdtsc() - tsc_connect;
     if (efi_bs->HandleProtocol(image, &lip_guid, (void **)&li) == EFI_SUCCESS && li)
         efi_bootfs_init(li->DeviceHandle);
 

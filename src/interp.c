@@ -12,7 +12,7 @@
 #include "platform.h"
 #include "shell.h"
 
-struct shell_state shell = { .errorcheck = true, .root = "(bd)" };
+struct shell_state shell = { .errorcheck = true, .debug = 1, .root = "(bd)" };
 uint64_t shell_menu_us;
 
 TABLE_DEFINE(const struct command, commands);

@@ -148,8 +148,17 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
 /* Start it; returns when it exits, with its status as an error code. */
 int plat_image_start(void *image);
 void plat_image_unload(void *image);
-/* Connect every controller recursively, so a driver just started binds (load). */
-void plat_connect_all(void);
+/*
+ * Connect every controller recursively, as the UEFI shell's `connect -r`
+ * does: the disks a fast-boot firmware left unconnected (it connects only
+ * its boot device), a driver just started (load), a USB stick plugged in at
+ * the menu. Never fatal: a controller whose driver fails is passed to report
+ * (when not NULL) with its device path as text and the error, and the rest
+ * go on. Returns how many controllers there were.
+ */
+int plat_connect_all(void (*report)(const char *what, int rc));
+/* How long the connect at start-up took, in microseconds (0 on the host, which has none). */
+uint64_t plat_startup_connect_us(void);
 /*
  * Offer buf as the initrd of a Linux kernel about to start: LoadFile2 on a
  * handle whose device path is VenMedia(LINUX_EFI_INITRD_MEDIA_GUID), where

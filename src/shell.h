@@ -146,6 +146,7 @@ struct shell_state {
     bool menu_active;        /* a menu is loaded: commandline's Esc returns to it */
     char retstr[VAR_VALUE_MAX]; /* %?% */
     bool errorcheck;         /* stop a script at the first error */
+    int debug;               /* grub4dos' debug level: 0 off, 1 normal (the default), 2 on */
     enum flow flow;
     char flow_label[VAR_NAME_MAX + 2];
     int exit_code;

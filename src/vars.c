@@ -85,6 +85,12 @@ static const char *builtin(const char *name)
                  (unsigned)(shell_menu_us % 1000));
         return buf;
     }
+    if (strcmp8(name, "@connect_ms") == 0) {
+        /* mapboot's own: the part of @menu_ms that connecting every controller took */
+        uint64_t us = plat_startup_connect_us();
+        snprintf(buf, sizeof(buf), "%u.%03u", (unsigned)(us / 1000), (unsigned)(us % 1000));
+        return buf;
+    }
     if (strcmp8(name, "@uptime_ms") == 0) {
         /* mapboot's own: time since entry, so scripts can time what they run */
         uint64_t us = plat_uptime_us();

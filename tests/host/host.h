@@ -36,12 +36,36 @@ extern int host_initrd_offered;
 /* The page plat_lowmem_page wrote last (the SVBus page), and where; 0 when none was. */
 extern uint8_t host_lowmem[4096];
 extern uint64_t host_lowmem_addr;
-/* How often plat_connect_all ran (load without -n). */
+/* How often plat_connect_all ran (start-up, connect, load without -n). */
 extern int host_connects;
+/*
+ * Fast boot: the disk added last is not listed until plat_connect_all runs
+ * (mapboot --unconnected IMG). host_connect_fail, when set, is reported by
+ * every plat_connect_all as a controller whose driver failed with -EIO.
+ */
+void host_unconnect_last_disk(void);
+/*
+ * Faults of disk index (in the order added): requests over xfer_max bytes
+ * fail with -EIO (0: none do), and so does any request over block bad_lba
+ * (UINT64_MAX: none). host_disk_largest gives the largest request made of
+ * it since, in bytes, and how many there were.
+ */
+void host_disk_faults(int index, uint64_t xfer_max, uint64_t bad_lba);
+uint64_t host_disk_largest(int index, uint64_t *requests);
+extern const char *host_connect_fail;
 /* The simulated RAM that (md) reads: byte at address a is (a ^ a >> 8) & 0xFF. */
 #define HOST_MEM_SIZE (16u << 20)
 /* Free memory above 4 GiB besides those 16 MiB (mapboot --ram SIZE); 0 by default. */
 extern uint64_t host_more_ram;
+
+/*
+ * A firmware memory map for the test that follows (NULL: back to the
+ * default above): plat_memmap returns it with the RAM disks placed in it
+ * cut out, and plat_ram_alloc places them as EDK2 would (AllocateAddress;
+ * AllocateAnyPages: the top of the highest free range that holds them).
+ */
+struct plat_mem_range;
+void host_memmap_set(const struct plat_mem_range *r, int n);
 
 /*
  * Simulated ACPI tables (plat_acpi_*): installed tables in order, each with

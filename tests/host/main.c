@@ -5,6 +5,8 @@
  *   --hd IMG, --cd IMG, --fd IMG          add a firmware disk backed by an image file, in
  *                                        order ((hd0) is the first --hd); --block-size N
  *                                        sets the block size of the disks after it (4096: 4Kn)
+ *   --unconnected                        the next image stays unconnected until `connect`
+ *                                        (what fast-boot firmware does to non-boot disks)
  *   --ram SIZE                           free memory for map --mem besides the simulated
  *                                        16 MiB (bytes, or with a K, M or G suffix)
  *   mapboot [--bd DIR] -c 'COMMANDS'     run COMMANDS (lines), exit 1 if the last failed
@@ -34,8 +36,8 @@ static void restore_tty(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: mapboot [--bd DIR] [--ram SIZE] [--block-size N] [--hd IMG] [--cd IMG]\n"
-                    "               [--fd IMG]...\n"
+    fprintf(stderr, "usage: mapboot [--bd DIR] [--ram SIZE] [--block-size N] [--unconnected]\n"
+                    "               [--hd IMG] [--cd IMG] [--fd IMG]...\n"
                     "               [-c 'COMMANDS' | SCRIPT [ARGS...]]\n");
     exit(2);
 }
@@ -44,6 +46,7 @@ int main(int argc, char **argv)
 {
     const char *commands = NULL;
     unsigned block_size = 0;
+    bool unconnected = false;
     int i = 1;
     for (; i < argc; i++) {
         int kind = strcmp(argv[i], "--hd") == 0   ? PLAT_DISK_HD
@@ -54,6 +57,13 @@ int main(int argc, char **argv)
                 perror(argv[i]);
                 return 2;
             }
+            if (unconnected)
+                host_unconnect_last_disk();
+            unconnected = false;
+            continue;
+        }
+        if (strcmp(argv[i], "--unconnected") == 0) {
+            unconnected = true;
             continue;
         }
         if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {

@@ -345,6 +345,10 @@ struct host_disk {
     int fd;                /* an image file, or -1 for a memory disk */
     const uint8_t *mem;
     struct plat_disk info;
+    bool unconnected;      /* not listed until plat_connect_all (fast boot) */
+    uint64_t xfer_max;     /* bytes: larger requests fail with -EIO (0: any) */
+    uint64_t bad_lba;      /* a block that fails to read with -EIO (UINT64_MAX: none) */
+    uint64_t requests, largest; /* what the core asked of it */
 };
 static struct host_disk host_disks[16];
 static int host_ndisks;
@@ -373,6 +377,9 @@ int host_add_disk(const char *path, int kind, unsigned block_size)
     hd->info.read_only = kind == PLAT_DISK_CD;
     hd->info.removable = kind != PLAT_DISK_HD;
     hd->info.handle = hd;
+    hd->unconnected = false;
+    hd->xfer_max = 0;
+    hd->bad_lba = UINT64_MAX;
     host_ndisks++;
     return 0;
 }
@@ -385,6 +392,9 @@ int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_siz
     hd = &host_disks[host_ndisks++];
     hd->fd = -1;
     hd->mem = buf;
+    hd->unconnected = false;
+    hd->xfer_max = 0;
+    hd->bad_lba = UINT64_MAX;
     hd->info.kind = kind;
     hd->info.block_size = block_size ? block_size : kind == PLAT_DISK_CD ? 2048 : 512;
     hd->info.blocks = size / hd->info.block_size;
@@ -402,11 +412,55 @@ void host_clear_disks(void)
     host_ndisks = 0;
 }
 
+void host_disk_faults(int index, uint64_t xfer_max, uint64_t bad_lba)
+{
+    if (index >= 0 && index < host_ndisks) {
+        host_disks[index].xfer_max = xfer_max;
+        host_disks[index].bad_lba = bad_lba;
+        host_disks[index].requests = host_disks[index].largest = 0;
+    }
+}
+
+uint64_t host_disk_largest(int index, uint64_t *requests)
+{
+    if (index < 0 || index >= host_ndisks)
+        return 0;
+    if (requests)
+        *requests = host_disks[index].requests;
+    return host_disks[index].largest;
+}
+
+/* The faults host_disk_faults set: -EIO for a request too large or over the bad block. */
+static int fault(struct host_disk *hd, uint64_t lba, uint64_t count)
+{
+    uint64_t len = count * hd->info.block_size;
+    hd->requests++;
+    if (len > hd->largest)
+        hd->largest = len;
+    if (hd->xfer_max && len > hd->xfer_max)
+        return -EIO;
+    if (hd->bad_lba >= lba && hd->bad_lba - lba < count)
+        return -EIO;
+    return 0;
+}
+
+void host_unconnect_last_disk(void)
+{
+    if (host_ndisks)
+        host_disks[host_ndisks - 1].unconnected = true;
+}
+
 int plat_disk_list(struct plat_disk *out, int max)
 {
-    for (int i = 0; i < host_ndisks && i < max; i++)
-        out[i] = host_disks[i].info;
-    return host_ndisks;
+    int n = 0;
+    for (int i = 0; i < host_ndisks; i++) {
+        if (host_disks[i].unconnected)
+            continue;
+        if (n < max)
+            out[n] = host_disks[i].info;
+        n++;
+    }
+    return n;
 }
 
 int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
@@ -414,8 +468,11 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
     struct host_disk *hd = handle;
     size_t len = (size_t)(count * hd->info.block_size);
     ssize_t n;
+    int rc;
     if (lba + count > hd->info.blocks)
         abort(); /* drive.c checks ranges: a read past the end here is a core bug */
+    if ((rc = fault(hd, lba, count)) != 0)
+        return rc;
     if (hd->mem) {
         memcpy(buf, hd->mem + lba * hd->info.block_size, len);
         return 0;
@@ -429,10 +486,13 @@ int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
     struct host_disk *hd = handle;
     size_t len = (size_t)(count * hd->info.block_size);
     ssize_t n;
+    int rc;
     if (lba + count > hd->info.blocks)
         abort();
     if (hd->info.read_only)
         return -EROFS;
+    if ((rc = fault(hd, lba, count)) != 0)
+        return rc;
     n = pwrite(hd->fd, buf, len, (off_t)(lba * hd->info.block_size));
     return n == (ssize_t)len ? 0 : -EIO;
 }
@@ -664,7 +724,19 @@ int plat_blockio_count(void)
     return plat_disk_list(NULL, 0) + host_exposed;
 }
 
-void plat_connect_all(void)
+const char *host_connect_fail;
+
+uint64_t plat_startup_connect_us(void)
+{
+    return 0;
+}
+
+int plat_connect_all(void (*report)(const char *what, int rc))
 {
     host_connects++;
+    for (int i = 0; i < host_ndisks; i++)
+        host_disks[i].unconnected = false;
+    if (host_connect_fail && report)
+        report(host_connect_fail, -EIO);
+    return host_ndisks + 1; /* the disks and the "bus" they hang off */
 }

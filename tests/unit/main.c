@@ -34,6 +34,7 @@ void test_reset(void)
     while (var_local_depth() > 0)
         var_endlocal();
     shell.errorcheck = true;
+    shell.debug = 1;
     shell.errnum = 0;
     shell.retval = 0;
     shell.flow = FLOW_NONE;
