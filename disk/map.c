@@ -272,29 +272,53 @@ uint64_t map_free_memory(void)
     return total;
 }
 
+/* The largest free range in the firmware's memory map (size 0 when there is none). */
+static struct plat_mem_range largest_free(void)
+{
+    struct plat_mem_range r[256], best = { 0, 0, PLAT_MEM_FREE };
+    int n = plat_memmap(r, (int)ARRAY_SIZE(r));
+    for (int i = 0; i < n && i < (int)ARRAY_SIZE(r); i++)
+        if (r[i].type == PLAT_MEM_FREE && r[i].size > best.size)
+            best = r[i];
+    return best;
+}
+
 /*
  * --top: the highest free range that holds size, and the highest address in
- * it (2 MiB aligned when the size allows), so the image sits at the top.
+ * it (2 MiB aligned when the size and the range allow), so the image sits
+ * at the top. When the highest free range is too small, the next one down
+ * that fits is taken, and the user is told.
  */
 static int top_address(uint64_t size, uint64_t *addr)
 {
     struct plat_mem_range r[256];
     int n = plat_memmap(r, (int)ARRAY_SIZE(r));
-    uint64_t align = size >= (2ull << 20) ? (2ull << 20) : 4096;
+    const struct plat_mem_range *highest = NULL;
     if (n > (int)ARRAY_SIZE(r))
         n = (int)ARRAY_SIZE(r);
     for (int i = n - 1; i >= 0; i--) {
         uint64_t end = r[i].start + r[i].size, at;
-        if (r[i].type != PLAT_MEM_FREE || r[i].size < size)
+        if (r[i].type != PLAT_MEM_FREE)
             continue;
-        at = (end - size) & ~(align - 1);
-        if (at >= r[i].start && at) {
-            *addr = at;
-            return 0;
-        }
+        /* the highest real range: not a sliver that 2 MiB alignment left over */
+        if (!highest && r[i].size >= (2ull << 20))
+            highest = &r[i];
+        if (r[i].size < size)
+            continue;
+        at = (end - size) & ~((2ull << 20) - 1);
+        if (at < r[i].start || !at || size < (2ull << 20))
+            at = (end - size) & ~0xFFFull; /* too tight for 2 MiB alignment: pages */
+        if (at < r[i].start || !at)
+            continue;
+        if (highest && highest != &r[i])
+            con_printf("map: --top: the highest free range (%llu MiB at 0x%llX) is too small "
+                       "for %llu MiB; taking 0x%llX\n", (unsigned long long)(highest->size >> 20),
+                       (unsigned long long)highest->start, (unsigned long long)(size >> 20),
+                       (unsigned long long)at);
+        *addr = at;
+        return 0;
     }
-    return shell_error(-ENOMEM, "map: no free memory range holds %llu MiB",
-                       (unsigned long long)(size >> 20));
+    return -ENOMEM; /* ram_alloc checked the largest range: not reached on a sane map */
 }
 
 /* ---- filling the RAM ---- */
@@ -397,6 +421,7 @@ static int copy_in(struct map_backing *m, struct progress *p, uint8_t *dst, uint
 static int ram_alloc(struct map_backing *m, const struct map_opts *o, uint64_t size)
 {
     uint64_t addr = o->mem_addr, avail = map_free_memory();
+    struct plat_mem_range big = largest_free();
     int rc;
     m->ram_size = (size + 4095) / 4096 * 4096;
     /* refuse before allocating anything, so earlier maps stay as they are */
@@ -404,15 +429,25 @@ static int ram_alloc(struct map_backing *m, const struct map_opts *o, uint64_t s
         return shell_error(-ENOMEM, "map: %s needs %llu MiB, more than the %llu MiB free",
                            o->source, (unsigned long long)(size >> 20),
                            (unsigned long long)(avail >> 20));
+    /* a RAM disk is one piece: free memory in pieces does not hold it */
+    if (m->ram_size > big.size)
+        return shell_error(-ENOMEM, "map: %s needs %llu MiB in one piece; the largest free "
+                           "range is %llu MiB (at 0x%llX) of the %llu MiB free", o->source,
+                           (unsigned long long)(size >> 20), (unsigned long long)(big.size >> 20),
+                           (unsigned long long)big.start, (unsigned long long)(avail >> 20));
     if (o->top && !addr && (rc = top_address(m->ram_size, &addr)) != 0)
-        return rc;
+        return shell_error(rc, "map: --top: no free range holds %llu MiB",
+                           (unsigned long long)(size >> 20));
     rc = plat_ram_alloc(m->ram_size, addr, (void **)&m->ram, &m->ram_phys);
     if (rc) {
         m->ram = NULL;
-        return shell_error(rc, rc == -EBUSY ? "map: memory at 0x%llX is not free"
-                                            : "map: cannot allocate %llu MiB at 0x%llX",
-                           (unsigned long long)(rc == -EBUSY ? addr : m->ram_size >> 20),
-                           (unsigned long long)addr);
+        if (rc == -EBUSY)
+            return shell_error(rc, "map: --mem=0x%llX: the %llu MiB from there are not all free "
+                               "memory (see displaymem)", (unsigned long long)addr,
+                               (unsigned long long)(m->ram_size >> 20));
+        return shell_error(rc, "map: cannot allocate %llu MiB at 0x%llX: %s",
+                           (unsigned long long)(m->ram_size >> 20), (unsigned long long)addr,
+                           err_str(rc));
     }
     memset(m->ram + size, 0, (size_t)(m->ram_size - size));
     return 0;

@@ -27,12 +27,11 @@ int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys)
             return -EBUSY; /* the firmware's answer when the range is not free */
         if (st != EFI_SUCCESS)
             return EEFI(st);
-    } else if (size >= ALIGN_2M) {
-        /* over-allocate by 2 MiB, then give back the unaligned head and the tail */
+    } else if (size >= ALIGN_2M &&
+               efi_bs->AllocatePages(AllocateAnyPages, EfiReservedMemoryType,
+                                     pages + (UINTN)(ALIGN_2M / PAGE), &a) == EFI_SUCCESS) {
+        /* over-allocated by 2 MiB: give back the unaligned head and the tail */
         UINTN extra = (UINTN)(ALIGN_2M / PAGE), head;
-        st = efi_bs->AllocatePages(AllocateAnyPages, EfiReservedMemoryType, pages + extra, &a);
-        if (st != EFI_SUCCESS)
-            return EEFI(st);
         head = (UINTN)((((a + ALIGN_2M - 1) & ~(ALIGN_2M - 1)) - a) / PAGE);
         if (head)
             efi_bs->FreePages(a, head);
@@ -40,6 +39,7 @@ int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys)
             efi_bs->FreePages(a + (head + pages) * PAGE, extra - head);
         a += head * PAGE;
     } else {
+        /* small, or only an exact fit is left (an image as large as the largest range) */
         st = efi_bs->AllocatePages(AllocateAnyPages, EfiReservedMemoryType, pages, &a);
         if (st != EFI_SUCCESS)
             return EEFI(st);

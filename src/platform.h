@@ -116,7 +116,8 @@ int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks);
  * Reserved memory (EfiReservedMemoryType on UEFI), which the booted OS leaves
  * alone. addr != 0: exactly there (page aligned; disk/map.c picks it for
  * --top from plat_memmap); 0: anywhere, 2 MiB aligned when the size is at
- * least that. Returns 0 with the pointer and the physical address, -ENOMEM,
+ * least that and a free range has room for it, else page aligned (an image
+ * as large as the largest free range still fits). Returns 0 with the pointer and the physical address, -ENOMEM,
  * or -EBUSY when addr is not free. The host's heap has no physical
  * addresses: it reports addr as given, over the simulated map.
  */

@@ -522,9 +522,104 @@ static struct plat_mem_range host_mem[] = {
  */
 static uint64_t host_ram_used;
 
+/*
+ * A firmware's memory map set by a test (host_memmap_set): RAM disks are
+ * placed in it as the firmware would place them (plat_ram_alloc), and each
+ * one's range leaves the map until it is freed, splitting the free range
+ * it sat in. Addresses are simulated; the bytes are host memory.
+ */
+#define HOST_SIM_MAX 64
+static struct plat_mem_range sim_map[HOST_SIM_MAX], sim_used[HOST_SIM_MAX];
+static int sim_n, sim_nused;
+static bool sim_on;
+
+void host_memmap_set(const struct plat_mem_range *r, int n)
+{
+    sim_on = r != NULL;
+    sim_n = MIN(n, HOST_SIM_MAX);
+    sim_nused = 0;
+    for (int i = 0; i < sim_n; i++)
+        sim_map[i] = r[i];
+}
+
+/* The simulated map with the ranges in use cut out of the free ranges. */
+static int sim_memmap(struct plat_mem_range *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < sim_n; i++) {
+        uint64_t at = sim_map[i].start, end = sim_map[i].start + sim_map[i].size;
+        if (sim_map[i].type != PLAT_MEM_FREE) {
+            if (n < max)
+                out[n] = sim_map[i];
+            n++;
+            continue;
+        }
+        while (at < end) {
+            /* the first range in use at or after at, inside this one */
+            uint64_t next = end, next_end = end;
+            for (int u = 0; u < sim_nused; u++) {
+                uint64_t us = sim_used[u].start, ue = us + sim_used[u].size;
+                if (ue > at && us < next && us < end) {
+                    next = MAX(us, at);
+                    next_end = MIN(ue, end);
+                }
+            }
+            if (next > at) {
+                if (n < max)
+                    out[n] = (struct plat_mem_range){ at, next - at, PLAT_MEM_FREE };
+                n++;
+            }
+            if (next < end) {
+                if (n < max)
+                    out[n] = (struct plat_mem_range){ next, next_end - next, PLAT_MEM_RESERVED };
+                n++;
+            }
+            at = next_end;
+        }
+    }
+    return n;
+}
+
+/* Take [addr, addr+size) when all of it is free: 0, or -EBUSY. */
+static int sim_take(uint64_t addr, uint64_t size)
+{
+    struct plat_mem_range r[HOST_SIM_MAX * 3];
+    int n = sim_memmap(r, (int)(sizeof(r) / sizeof(r[0])));
+    for (int i = 0; i < n; i++) {
+        if (r[i].type == PLAT_MEM_FREE && addr >= r[i].start &&
+            addr + size <= r[i].start + r[i].size && addr + size > addr) {
+            if (sim_nused == HOST_SIM_MAX)
+                return -ENOMEM;
+            sim_used[sim_nused++] = (struct plat_mem_range){ addr, size, PLAT_MEM_RESERVED };
+            return 0;
+        }
+    }
+    return -EBUSY;
+}
+
+/*
+ * What EDK2's AllocateAnyPages does: the highest free range that holds
+ * size, at its top. mapboot asks for 2 MiB more when it wants alignment.
+ */
+static int sim_any(uint64_t size, uint64_t *addr)
+{
+    struct plat_mem_range r[HOST_SIM_MAX * 3];
+    int n = sim_memmap(r, (int)(sizeof(r) / sizeof(r[0])));
+    for (int i = n - 1; i >= 0; i--) {
+        if (r[i].type == PLAT_MEM_FREE && r[i].size >= size) {
+            *addr = (r[i].start + r[i].size - size) & ~0xFFFull;
+            if (*addr >= r[i].start)
+                return sim_take(*addr, size);
+        }
+    }
+    return -ENOMEM;
+}
+
 int plat_memmap(struct plat_mem_range *out, int max)
 {
     int n = (int)(sizeof(host_mem) / sizeof(host_mem[0])) - (host_more_ram ? 0 : 1);
+    if (sim_on)
+        return sim_memmap(out, max);
     host_mem[3].size = host_more_ram;
     for (int i = 0; i < n && i < max; i++) {
         out[i] = host_mem[i];
@@ -545,22 +640,64 @@ int plat_mem_read(uint64_t addr, void *buf, size_t len)
 }
 
 /* ---- RAM disks: ordinary aligned heap memory ---- */
+/* The simulated firmware's placement (host_memmap_set), as efi/ram.c asks for it. */
+static int sim_alloc(uint64_t size, uint64_t addr, uint64_t *phys)
+{
+    int rc;
+    if (addr)
+        return addr % 4096 ? -EINVAL : sim_take(addr, size) == 0 ? (*phys = addr, 0) : -EBUSY;
+    if (size >= (2u << 20)) {
+        /* 2 MiB more, then keep the aligned part (what efi/ram.c does) */
+        if (sim_any(size + (2u << 20), phys) == 0) {
+            uint64_t aligned = (*phys + (2u << 20) - 1) & ~((2ull << 20) - 1);
+            sim_used[sim_nused - 1] = (struct plat_mem_range){ aligned, size, PLAT_MEM_RESERVED };
+            *phys = aligned;
+            return 0;
+        }
+    }
+    rc = sim_any(size, phys);
+    return rc;
+}
+
+static void sim_release(uint64_t phys)
+{
+    for (int u = 0; u < sim_nused; u++) {
+        if (sim_used[u].start == phys) {
+            sim_used[u] = sim_used[--sim_nused];
+            return;
+        }
+    }
+}
+
 int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys)
 {
     void *p = NULL;
-    if (size == 0 || size > ((uint64_t)1 << 40) ||
-        posix_memalign(&p, size >= (2u << 20) ? (2u << 20) : 4096, (size_t)size) != 0)
+    if (size == 0 || size > ((uint64_t)1 << 40))
         return -ENOMEM;
+    if (sim_on) {
+        int rc = sim_alloc(size, addr, phys);
+        if (rc)
+            return rc;
+    }
+    if (posix_memalign(&p, size >= (2u << 20) ? (2u << 20) : 4096, (size_t)size) != 0) {
+        if (sim_on)
+            sim_release(*phys);
+        return -ENOMEM;
+    }
     *ptr = p;
-    *phys = addr ? addr : (uint64_t)(uintptr_t)p;
-    host_ram_used += size;
+    if (!sim_on) {
+        *phys = addr ? addr : (uint64_t)(uintptr_t)p;
+        host_ram_used += size;
+    }
     return 0;
 }
 
 void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
 {
-    (void)phys;
-    host_ram_used -= MIN(size, host_ram_used);
+    if (sim_on)
+        sim_release(phys);
+    else
+        host_ram_used -= MIN(size, host_ram_used);
     free(ptr);
 }
 
