@@ -73,8 +73,10 @@ $(BUILD)/BOOTX64.EFI: $(BUILD)/efi/mapboot.so
 # ---- test payloads (tests/payload): EFI programs that mapboot starts in the
 # QEMU cases, to look at a mapped drive from the other side. They use gnu-efi's
 # libefi (Print, device-path text) as any small EFI program would. payload.efi
-# is an application; testdrv.efi a boot-service driver for `load`.
-PAYLOADS := $(BUILD)/payload.efi $(BUILD)/testdrv.efi $(BUILD)/grub-payload.efi
+# is an application; testdrv.efi a boot-service driver for `load`;
+# limitdrv.efi a driver that makes disks fail requests over 1 MiB.
+PAYLOADS := $(BUILD)/payload.efi $(BUILD)/testdrv.efi $(BUILD)/limitdrv.efi \
+    $(BUILD)/grub-payload.efi
 payloads: $(PAYLOADS)
 
 $(BUILD)/payload/%.o: tests/payload/%.c
@@ -91,6 +93,10 @@ $(BUILD)/payload.efi: $(BUILD)/payload/payload.so
 	    --target efi-app-x86_64 --subsystem=10 $< $@
 
 $(BUILD)/testdrv.efi: $(BUILD)/payload/testdrv.so
+	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
+	    --target efi-bsdrv-x86_64 --subsystem=11 $< $@
+
+$(BUILD)/limitdrv.efi: $(BUILD)/payload/limitdrv.so
 	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
 	    --target efi-bsdrv-x86_64 --subsystem=11 $< $@
 

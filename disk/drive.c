@@ -21,14 +21,72 @@ static const char *const kind_prefix[DRIVE_KINDS] = { "fd", "hd", "cd", "bd", "m
 static const int kind_base[DRIVE_KINDS] = { DRIVE_FD_BASE, DRIVE_HD_BASE, DRIVE_CD_BASE, -1, -1, -1 };
 static const int kind_max[DRIVE_KINDS] = { DRIVE_FD_MAX, DRIVE_HD_MAX, DRIVE_CD_MAX, 1, 1, 1 };
 
+/*
+ * Firmware I/O. Requests are at most DRIVE_CHUNK, but some firmware takes
+ * less: boards whose disk driver or DMA fails a large transfer (grub4dos'
+ * "Error 25" on large maps). A request that fails with an I/O or parameter
+ * error is done again in halves (split at a power of two), down to single
+ * blocks. When the halves all work, the size was the trouble: the drive
+ * keeps the size that worked (xfer_max) and is told once. When one block
+ * alone still fails, that block is bad, and the error names it (fw_bad_lba)
+ * rather than the start of a 4 MiB chunk.
+ */
+static bool fw_bad_set;
+static uint64_t fw_bad_lba;
+
+static int fw_io(struct drive *d, uint64_t lba, uint64_t count, uint8_t *buf, bool write)
+{
+    int rc = write ? plat_disk_write(d->plat, lba, count, buf)
+                   : plat_disk_read(d->plat, lba, count, buf);
+    uint64_t half = 1;
+    /* split at a power of two, so the size learnt is a round one */
+    while (half * 2 < count)
+        half *= 2;
+    if (rc == 0 || count == 1 || (rc != -EIO && rc != -EINVAL)) {
+        if (rc && !fw_bad_set) {
+            fw_bad_set = true;
+            fw_bad_lba = lba;
+        }
+        return rc;
+    }
+    if ((rc = fw_io(d, lba, half, buf, write)) != 0 ||
+        (rc = fw_io(d, lba + half, count - half, buf + half * d->block_size, write)) != 0)
+        return rc;
+    if (!d->xfer_max || half < d->xfer_max) {
+        if (!d->xfer_max)
+            con_printf("%s: the firmware fails %s of %llu KiB; going on in pieces of %llu KiB\n",
+                       d->name, write ? "writes" : "reads",
+                       (unsigned long long)(count * d->block_size >> 10),
+                       (unsigned long long)(half * d->block_size >> 10));
+        d->xfer_max = half;
+    }
+    return 0;
+}
+
+static int fw_transfer(struct drive *d, uint64_t lba, uint64_t count, uint8_t *buf, bool write)
+{
+    fw_bad_set = false;
+    while (count) {
+        uint64_t n = d->xfer_max ? MIN(count, d->xfer_max) : count;
+        int rc = fw_io(d, lba, n, buf, write);
+        if (rc)
+            return rc;
+        lba += n;
+        count -= n;
+        buf += n * d->block_size;
+    }
+    return 0;
+}
+
 static int fw_read(struct drive *d, uint64_t lba, uint64_t count, void *buf)
 {
-    return plat_disk_read(d->plat, lba, count, buf);
+    return fw_transfer(d, lba, count, buf, false);
 }
 
 static int fw_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf)
 {
-    return plat_disk_write(d->plat, lba, count, buf);
+    /* fw_transfer only reads from buf when writing */
+    return fw_transfer(d, lba, count, (void *)buf, true);
 }
 
 static const struct drive_ops fw_ops = { .read = fw_read, .write = fw_write };
@@ -464,10 +522,14 @@ static int transfer(struct drive *d, uint64_t lba, uint64_t count, void *buf, bo
     per = DRIVE_CHUNK / d->block_size;
     while (count) {
         uint64_t n = MIN(count, per);
+        fw_bad_set = false;
         rc = write ? d->ops->write(d, lba, n, buf) : d->ops->read(d, lba, n, buf);
         if (rc)
+            /* a firmware disk names the very block; other backings the chunk's first */
             return shell_error(rc, "%s: %s error at block %llu: %s", d->name,
-                               write ? "write" : "read", (unsigned long long)lba, err_str(rc));
+                               write ? "write" : "read",
+                               (unsigned long long)(d->ops == &fw_ops && fw_bad_set ? fw_bad_lba : lba),
+                               err_str(rc));
         lba += n;
         count -= n;
         buf = (uint8_t *)buf + n * d->block_size;

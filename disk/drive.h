@@ -85,6 +85,7 @@ struct drive {
     const struct drive_ops *ops;
     void *priv;
     void *plat;             /* the firmware handle for DRIVE_FIRMWARE drives */
+    uint64_t xfer_max;      /* blocks per firmware request once one failed larger; 0: any */
     void *exposed;          /* the platform's record of a drive shown to the firmware */
     /* why the partition table could not be read, for every later lookup */
     int parts_rc;
