@@ -330,8 +330,30 @@ struct progress {
     const char *what;     /* "" or "measuring " */
     uint64_t total;       /* bytes expected, 0 when not known */
     uint64_t shown;       /* when progress was last printed */
+    uint64_t t0;          /* when the copy started */
     bool printed;         /* a progress line is open */
 };
+
+/*
+ * ", R MiB/s, T s left" for a copy at done of total after us microseconds,
+ * or " in S s, R MiB/s" when it is over. Empty until there is a rate.
+ */
+static void progress_rate(char *buf, size_t size, uint64_t done, uint64_t total, uint64_t us,
+                          bool last)
+{
+    uint64_t rate = us ? done * 1000000 / us : 0; /* bytes a second */
+    buf[0] = 0;
+    if (!rate)
+        return;
+    if (last)
+        snprintf(buf, size, " in %llu.%01llu s, %llu MiB/s", (unsigned long long)(us / 1000000),
+                 (unsigned long long)(us / 100000 % 10), (unsigned long long)(rate >> 20));
+    else if (total > done)
+        snprintf(buf, size, ", %llu MiB/s, %llu s left", (unsigned long long)(rate >> 20),
+                 (unsigned long long)((total - done + rate - 1) / rate));
+    else
+        snprintf(buf, size, ", %llu MiB/s", (unsigned long long)(rate >> 20));
+}
 
 /* End an open progress line, so that what follows starts a line of its own. */
 static void progress_break(struct progress *p)
@@ -351,17 +373,24 @@ static int progress_tick(struct progress *p, uint64_t done, bool last)
     bool large = done > PROGRESS_MIN || p->total > PROGRESS_MIN;
     if (large && (last || plat_uptime_us() - p->shown >= PROGRESS_US)) {
         struct img_src *img = p->m->img;
-        p->shown = plat_uptime_us();
+        uint64_t now = plat_uptime_us();
+        char rate[64];
+        p->shown = now;
         p->printed = true;
-        if (img && img->sequential)
-            /* compressed: what was read of the file and what it gave */
-            con_printf("\rmap: %s%s -> %s: %llu of %llu MiB read, %llu MiB decoded", p->what,
-                       p->m->source, p->target, (unsigned long long)(img_file_pos(img) >> 20),
+        if (img && img->sequential) {
+            /* compressed: what was read of the file and what it gave; time left by the file */
+            uint64_t pos = img_file_pos(img);
+            progress_rate(rate, sizeof(rate), pos, img->in_size, now - p->t0, last);
+            con_printf("\rmap: %s%s -> %s: %llu of %llu MiB read, %llu MiB decoded%s   ", p->what,
+                       p->m->source, p->target, (unsigned long long)(pos >> 20),
                        (unsigned long long)(img->in_size >> 20),
-                       (unsigned long long)(done >> 20));
-        else
-            con_printf("\rmap: %s%s -> %s: %llu of %llu MiB", p->what, p->m->source, p->target,
-                       (unsigned long long)(done >> 20), (unsigned long long)(p->total >> 20));
+                       (unsigned long long)(done >> 20), rate);
+        } else {
+            progress_rate(rate, sizeof(rate), done, p->total, now - p->t0, last);
+            con_printf("\rmap: %s%s -> %s: %llu of %llu MiB%s   ", p->what, p->m->source,
+                       p->target, (unsigned long long)(done >> 20),
+                       (unsigned long long)(p->total >> 20), rate);
+        }
     }
     if (last)
         progress_break(p);
@@ -494,7 +523,7 @@ static int reopen_image(struct map_backing *m, const struct map_opts *o, uint64_
  */
 static int load_image(struct map_backing *m, const struct map_opts *o)
 {
-    struct progress p = { .m = m, .target = o->target, .what = "" };
+    struct progress p = { .m = m, .target = o->target, .what = "", .t0 = plat_uptime_us() };
     uint64_t size = m->img->size;
     int rc = 0;
     if (size == IMG_SIZE_UNKNOWN || (m->img->sequential && size > map_free_memory())) {
@@ -513,6 +542,7 @@ static int load_image(struct map_backing *m, const struct map_opts *o)
         uint64_t done = 0, end = 0;
         p.what = "";
         p.total = size;
+        p.t0 = plat_uptime_us(); /* the rate of this pass, not of the measuring one */
         if ((rc = ram_alloc(m, o, size)) != 0)
             return rc;
         if (m->img->scatter_only) {
@@ -545,6 +575,7 @@ static int load_image(struct map_backing *m, const struct map_opts *o)
                                    (unsigned long long)size, (unsigned long long)end);
         }
         m->size = size;
+        p.what = "";
         return progress_tick(&p, size, true);
     }
 }
@@ -700,7 +731,8 @@ int drive_map(const struct map_opts *o, struct drive **out)
             goto fail;
         }
         if (mem) {
-            struct progress p = { .m = m, .target = o->target, .what = "", .total = m->size };
+            struct progress p = { .m = m, .target = o->target, .what = "", .total = m->size,
+                                  .t0 = plat_uptime_us() };
             uint64_t done = 0;
             if ((rc = ram_alloc(m, o, m->size)) != 0 ||
                 (rc = copy_in(m, &p, m->ram, 0, m->size, &done)) != 0 ||
