@@ -335,22 +335,24 @@ struct progress {
 };
 
 /*
- * ", R MiB/s, T s left" for a copy at done of total after us microseconds,
- * or " in S s, R MiB/s" when it is over. Empty until there is a rate.
+ * ", R MiB/s, T s left" for a copy that has made `made` bytes in us
+ * microseconds and is at part of whole (the bytes read of a compressed
+ * file; else part is made), or " in S s, R MiB/s" when it is over.
+ * Empty until there is a rate.
  */
-static void progress_rate(char *buf, size_t size, uint64_t done, uint64_t total, uint64_t us,
-                          bool last)
+static void progress_rate(char *buf, size_t size, uint64_t made, uint64_t part, uint64_t whole,
+                          uint64_t us, bool last)
 {
-    uint64_t rate = us ? done * 1000000 / us : 0; /* bytes a second */
+    uint64_t rate = us ? made * 1000000 / us : 0; /* bytes a second */
     buf[0] = 0;
     if (!rate)
         return;
     if (last)
         snprintf(buf, size, " in %llu.%01llu s, %llu MiB/s", (unsigned long long)(us / 1000000),
                  (unsigned long long)(us / 100000 % 10), (unsigned long long)(rate >> 20));
-    else if (total > done)
+    else if (part && whole > part)
         snprintf(buf, size, ", %llu MiB/s, %llu s left", (unsigned long long)(rate >> 20),
-                 (unsigned long long)((total - done + rate - 1) / rate));
+                 (unsigned long long)((whole - part) * (us / 1000) / part / 1000 + 1));
     else
         snprintf(buf, size, ", %llu MiB/s", (unsigned long long)(rate >> 20));
 }
@@ -378,15 +380,16 @@ static int progress_tick(struct progress *p, uint64_t done, bool last)
         p->shown = now;
         p->printed = true;
         if (img && img->sequential) {
-            /* compressed: what was read of the file and what it gave; time left by the file */
+            /* compressed: what was read of the file and what it gave; the rate of what it
+               gave, the time left by the file */
             uint64_t pos = img_file_pos(img);
-            progress_rate(rate, sizeof(rate), pos, img->in_size, now - p->t0, last);
+            progress_rate(rate, sizeof(rate), done, pos, img->in_size, now - p->t0, last);
             con_printf("\rmap: %s%s -> %s: %llu of %llu MiB read, %llu MiB decoded%s   ", p->what,
                        p->m->source, p->target, (unsigned long long)(pos >> 20),
                        (unsigned long long)(img->in_size >> 20),
                        (unsigned long long)(done >> 20), rate);
         } else {
-            progress_rate(rate, sizeof(rate), done, p->total, now - p->t0, last);
+            progress_rate(rate, sizeof(rate), done, done, p->total, now - p->t0, last);
             con_printf("\rmap: %s%s -> %s: %llu of %llu MiB%s   ", p->what, p->m->source,
                        p->target, (unsigned long long)(done >> 20),
                        (unsigned long long)(p->total >> 20), rate);
