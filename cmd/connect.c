@@ -38,7 +38,7 @@ static int connect_exec(struct cmd_args *a)
         return shell_error(n, "connect: new disks found, but no drive number is free");
     if (shell.debug >= 1) {
         uint64_t us = plat_uptime_us() - t0;
-        con_printf("connect: %d controllers in %u.%03u ms", controllers, (unsigned)(us / 1000),
+        con_printf("connect: %d root controllers in %u.%03u ms", controllers, (unsigned)(us / 1000),
                    (unsigned)(us % 1000));
         if (failed)
             con_printf(", %d failed%s", failed, shell.debug >= 2 ? "" : " (debug on names them)");

@@ -524,12 +524,12 @@ static int transfer(struct drive *d, uint64_t lba, uint64_t count, void *buf, bo
         uint64_t n = MIN(count, per);
         fw_bad_set = false;
         rc = write ? d->ops->write(d, lba, n, buf) : d->ops->read(d, lba, n, buf);
-        if (rc)
+        if (rc) {
             /* a firmware disk names the very block; other backings the chunk's first */
+            uint64_t at = d->ops == &fw_ops && fw_bad_set ? fw_bad_lba : lba;
             return shell_error(rc, "%s: %s error at block %llu: %s", d->name,
-                               write ? "write" : "read",
-                               (unsigned long long)(d->ops == &fw_ops && fw_bad_set ? fw_bad_lba : lba),
-                               err_str(rc));
+                               write ? "write" : "read", (unsigned long long)at, err_str(rc));
+        }
         lba += n;
         count -= n;
         buf = (uint8_t *)buf + n * d->block_size;

@@ -60,7 +60,8 @@ int plat_connect_all(void (*report)(const char *what, int rc))
         EFI_DEVICE_PATH *dp = NULL;
         EFI_STATUS st;
         if (efi_bs->HandleProtocol(handles[i], &dp_guid, (void **)&dp) != EFI_SUCCESS || !dp ||
-            IsDevicePathEndType(dp) || (size_t)DevicePathNodeLength(dp) < sizeof(EFI_DEVICE_PATH) ||
+            IsDevicePathEndType(dp) ||
+            (size_t)DevicePathNodeLength(dp) < sizeof(EFI_DEVICE_PATH) ||
             !IsDevicePathEndType(NextDevicePathNode(dp)))
             continue; /* not a root: reached from its root */
         roots++;

@@ -117,9 +117,10 @@ int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks);
  * alone. addr != 0: exactly there (page aligned; disk/map.c picks it for
  * --top from plat_memmap); 0: anywhere, 2 MiB aligned when the size is at
  * least that and a free range has room for it, else page aligned (an image
- * as large as the largest free range still fits). Returns 0 with the pointer and the physical address, -ENOMEM,
- * or -EBUSY when addr is not free. The host's heap has no physical
- * addresses: it reports addr as given, over the simulated map.
+ * as large as the largest free range still fits). Returns 0 with the pointer
+ * and the physical address, -ENOMEM, or -EBUSY when addr is not free. The
+ * host's heap has no physical addresses: it reports addr as given, or the
+ * place in the map a test set (host_memmap_set).
  */
 int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys);
 void plat_ram_free(void *ptr, uint64_t phys, uint64_t size);
@@ -155,7 +156,7 @@ void plat_image_unload(void *image);
  * its boot device), a driver just started (load), a USB stick plugged in at
  * the menu. Never fatal: a controller whose driver fails is passed to report
  * (when not NULL) with its device path as text and the error, and the rest
- * go on. Returns how many controllers there were.
+ * go on. Returns how many root controllers (device trees) it connected.
  */
 int plat_connect_all(void (*report)(const char *what, int rc));
 /* How long the connect at start-up took, in microseconds (0 on the host, which has none). */

@@ -55,7 +55,8 @@ static BOOLEAN path_prefix(EFI_DEVICE_PATH *a, EFI_DEVICE_PATH *b)
 {
     while (!IsDevicePathEnd(a)) {
         UINTN len = (UINTN)DevicePathNodeLength(a);
-        if (IsDevicePathEnd(b) || (UINTN)DevicePathNodeLength(b) != len || CompareMem(a, b, len) != 0)
+        if (IsDevicePathEnd(b) || (UINTN)DevicePathNodeLength(b) != len ||
+            CompareMem(a, b, len) != 0)
             return FALSE;
         a = NextDevicePathNode(a);
         b = NextDevicePathNode(b);

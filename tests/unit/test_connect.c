@@ -33,10 +33,10 @@ static void fast_boot(void)
 static const char *run_timed(const char *text)
 {
     static char out[1024];
-    const char *raw = run_script(text), *in = strstr(raw, " controllers in ");
+    const char *raw = run_script(text), *in = strstr(raw, " root controllers in ");
     if (!in)
         return raw;
-    in += strlen(" controllers in ");
+    in += strlen(" root controllers in ");
     snprintf(out, sizeof(out), "%.*sT%s", (int)(in - raw), raw, strstr(in, " ms"));
     return out;
 }
@@ -59,7 +59,7 @@ TEST(connect_adds_new_disks_after_the_known_ones)
     ok(drive_by_index(DRIVE_CD, 0) != NULL);
     ok_str(run_script("find (hd1)+1 > nul || echo no hd1\n"), "no hd1\n");
     host_connects = 0;
-    ok_str(run_timed("connect"), "connect: 5 controllers in T ms, new: (hd1) (hd2)\n");
+    ok_str(run_timed("connect"), "connect: 5 root controllers in T ms, new: (hd1) (hd2)\n");
     ok(host_connects == 1);
     ok(shell.retval == 2);
     /* known drives kept their numbers; the new ones follow, in the firmware's order */
@@ -71,7 +71,7 @@ TEST(connect_adds_new_disks_after_the_known_ones)
     ok(d && d->blocks == 32 && drive_read(d, 31, 1, buf) == 0 && buf[0] == 0xB2);
     ok(drive_by_index(DRIVE_CD, 1) == NULL);
     /* a second connect finds nothing new and adds nothing twice */
-    ok_str(run_timed("connect"), "connect: 5 controllers in T ms, no new disk\n");
+    ok_str(run_timed("connect"), "connect: 5 root controllers in T ms, no new disk\n");
     ok(shell.retval == 0);
     ok(drive_by_index(DRIVE_HD, 3) == NULL);
     /* its value is the count of new disks: 0 is false for ||, not an error */
@@ -86,7 +86,7 @@ TEST(connect_numbers_after_mapped_drives)
     host_more_ram = 0;
     /* a drive made by map holds (hd1): the stick must not take its number */
     ok_str(run_script("map --mem (hd0)+64 (hd1)"), "");
-    ok_str(run_timed("connect"), "connect: 5 controllers in T ms, new: (hd2) (hd3)\n");
+    ok_str(run_timed("connect"), "connect: 5 root controllers in T ms, new: (hd2) (hd3)\n");
     ok(drive_by_index(DRIVE_HD, 1) && !(drive_by_index(DRIVE_HD, 1)->flags & DRIVE_FIRMWARE));
     ok(drive_by_index(DRIVE_HD, 2) && drive_by_index(DRIVE_HD, 2)->blocks == 128);
     ok_str(run_script("map --unmap=(hd1)"), "");
@@ -99,12 +99,12 @@ TEST(connect_reports_failed_drivers_by_debug_level)
     host_connect_fail = "PciRoot(0x0)/Pci(0x3,0x0)";
     /* normal (the default): a count, and how to see more */
     ok_str(run_timed("connect"),
-           "connect: 5 controllers in T ms, 1 failed (debug on names them), new: (hd1) "
+           "connect: 5 root controllers in T ms, 1 failed (debug on names them), new: (hd1) "
            "(hd2)\n");
     /* on: each failure with its device path and error, and still not fatal */
     ok_str(run_timed("debug on\nconnect ;; echo went on"),
            "connect: PciRoot(0x0)/Pci(0x3,0x0): input/output error\n"
-           "connect: 5 controllers in T ms, 1 failed, no new disk\nwent on\n");
+           "connect: 5 root controllers in T ms, 1 failed, no new disk\nwent on\n");
     ok(shell.errnum == 0);
     /* off: quiet, as grub4dos menus ask with `debug off` */
     ok_str(run_script("debug off\nconnect"), "");
