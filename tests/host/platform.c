@@ -469,8 +469,12 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
     size_t len = (size_t)(count * hd->info.block_size);
     ssize_t n;
     int rc;
-    if (lba + count > hd->info.blocks)
-        abort(); /* drive.c checks ranges: a read past the end here is a core bug */
+    /*
+     * drive.c checks ranges and bounds every request (DESIGN.md §3): a read
+     * past the end or over DRIVE_CHUNK here is a core bug, in any test
+     */
+    if (lba + count > hd->info.blocks || len > DRIVE_CHUNK)
+        abort();
     if ((rc = fault(hd, lba, count)) != 0)
         return rc;
     if (hd->mem) {
@@ -487,7 +491,7 @@ int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
     size_t len = (size_t)(count * hd->info.block_size);
     ssize_t n;
     int rc;
-    if (lba + count > hd->info.blocks)
+    if (lba + count > hd->info.blocks || len > DRIVE_CHUNK)
         abort();
     if (hd->info.read_only)
         return -EROFS;
