@@ -55,7 +55,6 @@ int plat_connect_all(void (*report)(const char *what, int rc))
 
     if (efi_bs->LocateHandleBuffer(ByProtocol, &dp_guid, NULL, &n, &handles) != EFI_SUCCESS)
         return 0;
-    efi_connect_guard(true);
     for (UINTN i = 0; i < n; i++) {
         EFI_DEVICE_PATH *dp = NULL;
         EFI_STATUS st;
@@ -73,7 +72,6 @@ int plat_connect_all(void (*report)(const char *what, int rc))
             report(what, EEFI(st));
         }
     }
-    efi_connect_guard(false);
     efi_bs->FreePool(handles);
     return roots;
 }

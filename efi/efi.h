@@ -31,12 +31,6 @@ struct drive;
 EFI_HANDLE efi_exposed_handle(struct drive *d);
 /* Whether bio is the BlockIo of a drive map showed to the firmware (efi/expose.c). */
 bool efi_exposed_bio(const EFI_BLOCK_IO *bio);
-/*
- * Around every ConnectController of ours: while on, drives map showed to
- * the firmware refuse writes (a driver binding must not change an image;
- * efi/expose.c says why). Calls nest.
- */
-void efi_connect_guard(bool on);
 void efi_bootfs_init(EFI_HANDLE device);
 
 #endif

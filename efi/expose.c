@@ -5,14 +5,17 @@
  * FAT drivers bind to it as to any disk. Reads and writes go through the
  * drive table, so --read-only and --fake-write hold for the firmware too.
  *
- * While mapboot connects drivers, our drives refuse writes. EDK2's partition
- * driver "repairs" a GPT when it binds: a valid primary header with a
- * damaged or missing backup (an image cut short, a disk image grown, data
- * written over the last blocks) gets the last 33 blocks rewritten, and a
- * damaged primary gets the first 34. Nobody asked for that write: on a RAM
- * disk it silently replaced the image's last 16 KiB, on an in-place map it
- * changed the image file. The write fails, the driver goes on with the
- * header that is valid, and map says what it refused.
+ * While mapboot connects the firmware's drivers to a drive it has just
+ * made, the drive refuses writes. EDK2's partition driver "repairs" a GPT
+ * when it binds: a valid primary header with a damaged or missing backup
+ * (an image cut short, a disk image grown, data written over the last
+ * blocks) gets the last 33 blocks rewritten, and a damaged primary gets the
+ * first 34. Nobody asked for that write: on a RAM disk it silently replaced
+ * the image's last 16 KiB, on an in-place map it changed the image file.
+ * The write fails, the driver goes on with the header that is valid, and
+ * map says what it refused. Later connects (`connect`, `load`) are not
+ * guarded: the partition driver binds once, and a driver the user loads
+ * may have writes to make.
  */
 #include "efi.h"
 
@@ -42,12 +45,7 @@ struct exposed {
 };
 
 static UINT32 serial;
-static int connecting;          /* efi_connect_guard depth */
-
-void efi_connect_guard(bool on)
-{
-    connecting += on ? 1 : -1;
-}
+static int connecting;          /* > 0 while we bind the firmware's drivers to one of ours */
 
 static EFI_STATUS EFIAPI bio_reset(EFI_BLOCK_IO_PROTOCOL *this, BOOLEAN extended)
 {
@@ -159,9 +157,9 @@ int plat_drive_expose(struct drive *d)
     }
     d->exposed = x;
     /* the firmware's partition and filesystem drivers bind now, recursively */
-    efi_connect_guard(true);
+    connecting++;
     efi_bs->ConnectController(x->handle, NULL, NULL, TRUE);
-    efi_connect_guard(false);
+    connecting--;
     if (x->refused)
         shell_warn("map: the firmware tried to write %s at block %llu as it connected it (its "
                    "partition driver rewrites a GPT whose primary or backup header is damaged "
@@ -182,9 +180,9 @@ int plat_drive_unexpose(struct drive *d)
                                                      &x->path, NULL);
     if (st != EFI_SUCCESS) {
         /* someone still holds it: reconnect what we took down and keep everything */
-        efi_connect_guard(true);
+        connecting++;
         efi_bs->ConnectController(x->handle, NULL, NULL, TRUE);
-        efi_connect_guard(false);
+        connecting--;
         return -EBUSY;
     }
     free(x);
