@@ -160,10 +160,11 @@ check_fails superfloppy_fat32_no_partitions 'no such partition: \(hd0,0\)' \
 
 # ---- named regressions: damaged tables ----
 bad=$WORK/bad.img
+FLIP="$(dirname "$0")/../flip-byte"
 
 # GPT primary header CRC bad (a flipped disk-GUID byte): the backup is used.
 cp "$img_gpt" "$bad"
-printf '\377' | dd of="$bad" bs=1 seek=$((512 + 60)) conv=notrunc status=none
+"$FLIP" "$bad" $((512 + 60))
 check_ok gpt_primary_header_crc_bad \
     'Warning: \(hd0\): primary GPT header is corrupt \(bad header CRC\), using the backup' \
     --hd "$bad" -c 'cat --length=16 (hd0,4)+1'
@@ -182,8 +183,8 @@ check_ok gpt_primary_entries_crc_bad_parts "gpt-0 *\$" --hd "$bad" -c 'cat --len
 
 # GPT with both headers bad: an error naming the drive, no partitions.
 cp "$img_gpt" "$bad"
-printf '\377' | dd of="$bad" bs=1 seek=$((512 + 60)) conv=notrunc status=none
-printf '\377' | dd of="$bad" bs=1 seek=$((64 * 1024 * 1024 - 512 + 60)) conv=notrunc status=none
+"$FLIP" "$bad" $((512 + 60))
+"$FLIP" "$bad" $((64 * 1024 * 1024 - 512 + 60))
 check_fails gpt_both_headers_bad \
     '\(hd0\): both GPT headers are corrupt \(primary: bad header CRC; backup: bad header CRC\)' \
     timeout 20 "$MAPBOOT" --hd "$bad" -c 'cat --length=16 (hd0,0)+1'
