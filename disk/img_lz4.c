@@ -17,11 +17,22 @@
 
 #include "../src/shell.h"
 
-#define LZ4_IN (1u << 20) /* compressed bytes read per refill */
+#define LZ4_IN (1u << 20) /* compressed bytes read at least per refill */
 
+/*
+ * Whole blocks: lz4frame decodes a block straight into the caller's buffer
+ * when all of it is in l->in (and the buffer has room for a block, which
+ * map's 4 MiB chunks have); a block split across two refills goes through
+ * its own 4 MiB tmpIn and tmpOut first, a copy and 8 MiB more memory. So a
+ * refill reads on until the next block is whole (lz4frame's hint), and
+ * l->in grows to the largest block met (it is touched only as far as the
+ * blocks reach: about their compressed size).
+ */
 struct lz {
     LZ4F_dctx *ctx;
     uint8_t *in;
+    size_t in_cap;        /* l->in's size */
+    size_t hint;          /* compressed bytes lz4frame wants next (its return value) */
     size_t in_len, in_at; /* bytes in g->in, and how many lz4frame took */
     uint64_t in_off;      /* next offset of lower to read */
     bool in_eof;
@@ -57,15 +68,33 @@ static int lz_probe(struct img_src *lower)
     return 0;
 }
 
-static int lz_refill(struct img_src *s, struct lz *l)
+/*
+ * Keep what lz4frame has not taken, moved to the start, and read on until
+ * need bytes are there (at least LZ4_IN, at most what l->in holds, which
+ * grows for a later frame of larger blocks). in_eof: the file gave nothing.
+ */
+static int lz_refill(struct img_src *s, struct lz *l, size_t need)
 {
-    size_t got = 0;
-    int rc = img_read(s->lower, l->in_off, l->in, LZ4_IN, &got);
-    if (rc)
+    size_t have = l->in_len - l->in_at, got = 0, want;
+    int rc;
+    if (need > l->in_cap) {
+        uint8_t *bigger = malloc(need);
+        if (!bigger)
+            return -ENOMEM;
+        memcpy(bigger, l->in + l->in_at, have);
+        free(l->in);
+        l->in = bigger;
+        l->in_cap = need;
+    } else if (l->in_at) {
+        memmove(l->in, l->in + l->in_at, have);
+    }
+    l->in_at = 0;
+    l->in_len = have;
+    want = MIN(MAX(need, (size_t)LZ4_IN), l->in_cap);
+    if ((rc = img_read(s->lower, l->in_off, l->in + have, want - have, &got)) != 0)
         return rc;
     l->in_off += got;
-    l->in_len = got;
-    l->in_at = 0;
+    l->in_len += got;
     l->in_eof = got == 0;
     return 0;
 }
@@ -93,7 +122,7 @@ static int lz_between_frames(struct img_src *s, struct lz *l)
     for (;;) {
         int rc;
         if (l->in_at == l->in_len) {
-            if ((rc = lz_refill(s, l)) != 0)
+            if ((rc = lz_refill(s, l, 1)) != 0)
                 return rc;
             if (l->in_eof) {
                 l->ended = true;
@@ -125,17 +154,18 @@ static int lz_read(struct img_src *s, uint64_t off, void *buf, size_t len, size_
                 break;
             continue;
         }
-        if (l->in_at == l->in_len) {
-            if ((rc = lz_refill(s, l)) != 0)
+        if (l->in_len - l->in_at < l->hint) {
+            if ((rc = lz_refill(s, l, l->hint)) != 0)
                 break;
-            if (l->in_eof) {
+            if (l->in_eof && l->in_at == l->in_len) {
                 rc = shell_error(-EBADIMG, "%s: the lz4 stream is truncated after %llu bytes "
                                  "(%llu decoded)", s->path, (unsigned long long)l->in_off,
                                  (unsigned long long)(off + done));
                 break;
             }
         }
-        src = l->in_len - l->in_at;
+        /* no more than it asked for: given part of the next block, it would copy that to tmpIn */
+        src = MIN(l->in_len - l->in_at, l->hint);
         hint = LZ4F_decompress(l->ctx, out + done, &dst, l->in + l->in_at, &src, NULL);
         if (LZ4F_isError(hint)) {
             rc = lz_error(s, l, hint);
@@ -143,6 +173,7 @@ static int lz_read(struct img_src *s, uint64_t off, void *buf, size_t len, size_
         }
         l->in_at += src;
         done += dst;
+        l->hint = hint ? hint : 1; /* 1: the next frame's first byte */
         if (hint == 0)
             l->frame_ended = true;
     }
@@ -174,7 +205,8 @@ static int lz_open(struct img_src *s)
         return -ENOMEM;
     s->priv = l;
     s->sequential = true;
-    l->in = malloc(LZ4_IN);
+    l->in_cap = LZ4_IN;
+    l->in = malloc(l->in_cap);
     /* our allocator: in EFI, the same pool as everything else, and freed by lz_close */
     l->ctx = LZ4F_createDecompressionContext_advanced(mem, LZ4F_VERSION);
     if (!l->in || !l->ctx) {
@@ -189,6 +221,7 @@ static int lz_open(struct img_src *s)
         return rc;
     }
     l->in_off = n;
+    l->hint = hint;
     if (info.frameType == LZ4F_frame && info.contentSize)
         s->size = info.contentSize;
     return 0;
