@@ -515,20 +515,107 @@ static int reopen_image(struct map_backing *m, const struct map_opts *o, uint64_
     return 0;
 }
 
+/* The highest free range of at least 2 MiB (what --top means), or size 0. */
+static struct plat_mem_range highest_free(void)
+{
+    struct plat_mem_range r[256], none = { 0, 0, PLAT_MEM_FREE };
+    int n = plat_memmap(r, (int)ARRAY_SIZE(r));
+    for (int i = MIN(n, (int)ARRAY_SIZE(r)) - 1; i >= 0; i--)
+        if (r[i].type == PLAT_MEM_FREE && r[i].size >= (2ull << 20))
+            return r[i];
+    return none;
+}
+
+/*
+ * A stream that states no size (lz4 without --content-size, for one):
+ * decode it once, straight into RAM at the start of a free range (the
+ * largest; with --top, the highest), growing the RAM in place as it fills,
+ * and cut it to the stream at the end. Measuring first would decode it
+ * twice: half of lz4's speed. The RAM starts at a guess (UNSIZED_FIRST, or
+ * four times the file) and grows by a quarter, so at most a fifth more than
+ * the image is ever held: firmware that charges for the pages it frees
+ * (OVMF under TCG: about a second a GiB) pays little, and the rest of the
+ * range stays free meanwhile, less a headroom for the firmware.
+ *
+ * *size gets the size when the image is loaded. It stays IMG_SIZE_UNKNOWN
+ * when this way cannot be taken (no range, the first allocation failed),
+ * and gets the measured size, with m->ram freed and the image reopened,
+ * when the stream outgrew the range or the RAM could not grow: load_image
+ * goes the sized way then.
+ */
+#define UNSIZED_FIRST (64ull << 20)
+static int load_unsized(struct map_backing *m, const struct map_opts *o, struct progress *p,
+                        uint64_t *size)
+{
+    struct plat_mem_range r = o->top ? highest_free() : largest_free();
+    uint64_t start = (r.start + (2ull << 20) - 1) & ~((2ull << 20) - 1), end = r.start + r.size;
+    uint64_t cap, done = 0, keep;
+    int rc;
+    *size = IMG_SIZE_UNKNOWN;
+    end = (end - MIN(r.size / 16, 64ull << 20)) & ~0xFFFull;
+    if (end <= start || end - start < (4ull << 20))
+        return 0;
+    cap = MIN(end - start, MAX(UNSIZED_FIRST, (m->img->in_size * 4 + 0xFFF) & ~0xFFFull));
+    if (plat_ram_alloc(cap, start, (void **)&m->ram, &m->ram_phys) != 0) {
+        m->ram = NULL;
+        return 0; /* the firmware placed something there meanwhile: measure instead */
+    }
+    m->ram_size = cap;
+    for (;;) {
+        uint64_t more;
+        if ((rc = copy_in(m, p, m->ram, done, m->ram_size, &done)) != 0)
+            return rc;
+        if (done < m->ram_size)
+            break; /* the stream ended */
+        more = MIN(end - (m->ram_phys + m->ram_size), MAX(m->ram_size / 4, 64ull << 20));
+        more &= ~0xFFFull;
+        if (!more || plat_ram_grow((void **)&m->ram, m->ram_phys, m->ram_size, more) != 0) {
+            /* full: count the rest, bounded by free memory, and go the sized way */
+            if ((rc = measure(m, p, done, map_free_memory() + m->ram_size, &done)) != 0)
+                return rc;
+            if (done == m->ram_size)
+                break; /* it filled the RAM exactly */
+            ram_free(m);
+            *size = done;
+            return reopen_image(m, o, done);
+        }
+        m->ram_size += more;
+    }
+    if (done == 0)
+        return shell_error(-EINVAL, "map: %s is empty", o->source);
+    keep = (done + 4095) & ~4095ull;
+    if ((rc = plat_ram_shrink((void **)&m->ram, m->ram_phys, m->ram_size, keep)) != 0)
+        return shell_error(rc, "map: cannot give back the %llu MiB %s did not fill: %s",
+                           (unsigned long long)((m->ram_size - keep) >> 20), o->source,
+                           err_str(rc));
+    m->ram_size = keep;
+    memset(m->ram + done, 0, (size_t)(keep - done));
+    m->size = *size = done;
+    return progress_tick(p, done, true);
+}
+
 /*
  * map --mem of an image file: decode m->img into RAM in one pass. The size
  * comes from the file (raw: its size; gzip: ISIZE; lz4: the content size;
  * VHD, VHDX: the virtual size) and is checked: the stream must end exactly
  * there. When it goes on (a multi-member gzip states only its last
- * member's size; a file whose ISIZE lies) or states no size, the stream is
- * measured (decoded without keeping it) and decoded again into RAM of the
- * measured size: never two copies in memory.
+ * member's size; a file whose ISIZE lies), the stream is measured (decoded
+ * without keeping it) and decoded again into RAM of the measured size:
+ * never two copies in memory. One that states no size is decoded once into
+ * a free range that is cut to it (load_unsized).
  */
 static int load_image(struct map_backing *m, const struct map_opts *o)
 {
     struct progress p = { .m = m, .target = o->target, .what = "", .t0 = plat_uptime_us() };
     uint64_t size = m->img->size;
     int rc = 0;
+    if (size == IMG_SIZE_UNKNOWN && !o->mem_addr && !m->img->scatter_only) {
+        if ((rc = load_unsized(m, o, &p, &size)) != 0)
+            return rc;
+        if (m->ram)
+            return 0; /* loaded */
+        p.t0 = plat_uptime_us();
+    }
     if (size == IMG_SIZE_UNKNOWN || (m->img->sequential && size > map_free_memory())) {
         /*
          * Not stated, or a gzip ISIZE (a guess: the last member's size

@@ -55,6 +55,33 @@ void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
     efi_bs->FreePages(phys, (UINTN)((size + PAGE - 1) / PAGE));
 }
 
+int plat_ram_grow(void **ptr, uint64_t phys, uint64_t size, uint64_t more)
+{
+    EFI_PHYSICAL_ADDRESS a = phys + size;
+    EFI_STATUS st;
+    (void)ptr;
+    if (size % PAGE || more % PAGE || !more)
+        return -EINVAL;
+    /* the pages right after, of the same type: EDK2 merges them into one range */
+    st = efi_bs->AllocatePages(AllocateAddress, EfiReservedMemoryType, (UINTN)(more / PAGE), &a);
+    if (st == EFI_NOT_FOUND)
+        return -EBUSY;
+    return st == EFI_SUCCESS ? 0 : EEFI(st);
+}
+
+int plat_ram_shrink(void **ptr, uint64_t phys, uint64_t size, uint64_t keep)
+{
+    EFI_STATUS st;
+    (void)ptr;
+    if (keep % PAGE || size % PAGE || keep > size)
+        return -EINVAL;
+    if (keep == size)
+        return 0;
+    /* EDK2 frees part of an allocation and splits its descriptor (plat_ram_alloc's tail) */
+    st = efi_bs->FreePages(phys + keep, (UINTN)((size - keep) / PAGE));
+    return st == EFI_SUCCESS ? 0 : EEFI(st);
+}
+
 /*
  * The SVBus page (src/platform.h, plat_lowmem_page): one page below 640 KiB
  * in reserved memory, so that neither the firmware nor the booted Windows

@@ -124,6 +124,17 @@ int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks);
  */
 int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys);
 void plat_ram_free(void *ptr, uint64_t phys, uint64_t size);
+/*
+ * A RAM disk for a stream of unknown size grows as it is decoded and is cut
+ * to it at the end: grow takes the more bytes right after its size bytes,
+ * shrink gives back those past keep (all multiples of 4 KiB). The physical
+ * address stays; *ptr may change on the host, whose heap moves a block it
+ * resizes. grow: 0, -EBUSY when the pages after are not free, or -ENOMEM.
+ * shrink: 0, or an error when the pages could not be freed (all size bytes
+ * stay the caller's then).
+ */
+int plat_ram_grow(void **ptr, uint64_t phys, uint64_t size, uint64_t more);
+int plat_ram_shrink(void **ptr, uint64_t phys, uint64_t size, uint64_t keep);
 
 /* ---- drives made by map, shown to the firmware ----
  * expose installs BlockIo and a unique device path for d and connects the

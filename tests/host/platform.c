@@ -714,6 +714,61 @@ void plat_ram_free(void *ptr, uint64_t phys, uint64_t size)
     free(ptr);
 }
 
+/*
+ * Growing and cutting a RAM disk (src/platform.h): the simulated map takes
+ * the pages after it or gets the tail back; the bytes are resized with
+ * realloc, which glibc does for a large block by remapping its pages, not
+ * copying them (under ASan it copies: tests only).
+ */
+int plat_ram_grow(void **ptr, uint64_t phys, uint64_t size, uint64_t more)
+{
+    void *p;
+    int u;
+    if (size % 4096 || more % 4096 || !more)
+        return -EINVAL;
+    if (sim_on) {
+        for (u = 0; u < sim_nused && sim_used[u].start != phys; u++)
+            ;
+        if (u == sim_nused || sim_take(phys + size, more) != 0)
+            return -EBUSY;
+        sim_nused--; /* sim_take's new entry joins the disk's own */
+        sim_used[u].size += more;
+    } else {
+        uint64_t top = host_more_ram ? host_more_ram : HOST_MEM_SIZE - 0x100000;
+        if (host_ram_used + more > top)
+            return -EBUSY;
+    }
+    if (!(p = realloc(*ptr, (size_t)(size + more)))) {
+        if (sim_on)
+            sim_used[u].size -= more;
+        return -ENOMEM;
+    }
+    if (!sim_on)
+        host_ram_used += more;
+    *ptr = p;
+    return 0;
+}
+
+int plat_ram_shrink(void **ptr, uint64_t phys, uint64_t size, uint64_t keep)
+{
+    void *p;
+    if (keep % 4096 || size % 4096 || keep > size || !keep)
+        return -EINVAL;
+    if (keep == size)
+        return 0;
+    if (!(p = realloc(*ptr, (size_t)keep)))
+        return -ENOMEM;
+    *ptr = p;
+    if (sim_on) {
+        for (int u = 0; u < sim_nused; u++)
+            if (sim_used[u].start == phys)
+                sim_used[u].size = keep;
+    } else {
+        host_ram_used -= MIN(size - keep, host_ram_used);
+    }
+    return 0;
+}
+
 /* ---- exposing drives: the host has no firmware; it counts, for tests ---- */
 int host_exposed;
 

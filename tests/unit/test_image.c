@@ -327,3 +327,137 @@ TEST(image_corrupt_headers)
     refused("hdr.lz4", "corrupt lz4 data");
     teardown();
 }
+
+/*
+ * An lz4 stream without a content size is decoded once, straight into a
+ * free range, and the range is cut to what it filled (disk/map.c
+ * load_unsized). Over a simulated map of one 64 MiB range at 2 MiB the
+ * range held while decoding is 60 MiB (64 less a 1/16 headroom).
+ */
+#define SIZELESS_CAP (60ull << 20)
+static const struct plat_mem_range one_range[] = {
+    { 0x200000, 64ull << 20, PLAT_MEM_FREE },
+};
+static const struct plat_mem_range one_gib[] = {
+    { 0x200000, 1ull << 30, PLAT_MEM_FREE },
+};
+static const struct plat_mem_range low_and_high[] = {
+    { 0x200000, 64ull << 20, PLAT_MEM_FREE },
+    { 0x100000000ull, 32ull << 20, PLAT_MEM_FREE },
+};
+
+/* The last block of d ends with the 8 bytes want, at byte size of the image. */
+static bool ends_with(struct drive *d, uint64_t size, const char *want)
+{
+    uint8_t buf[512];
+    uint64_t at = size - 8;
+    return d && d->blocks == (size + 511) / 512 && drive_read(d, at / 512, 1, buf) == 0 &&
+           (at % 512 > 504 || memcmp(buf + at % 512, want, 8) == 0);
+}
+
+/* The first block of d starts with the 8 bytes want. */
+static bool ram_starts_with(struct drive *d, const char *want)
+{
+    uint8_t buf[512];
+    return drive_read(d, 0, 1, buf) == 0 && memcmp(buf, want, 8) == 0;
+}
+
+TEST(image_lz4_without_size_fills_a_range_cut_to_it)
+{
+    uint64_t free0;
+    struct drive *d;
+    setup();
+    host_memmap_set(one_range, 1);
+    free0 = map_free_memory();
+    /* an odd size: the drive is rounded up to blocks, zeros after the data */
+    test_sh("head -c 1234567 raw.img | lz4 -q > odd.lz4");
+    d = map_mem("/odd.lz4");
+    ok(d && d->blocks == (1234567 + 511) / 512 && drive_holds(d, raw, 1234567));
+    /* only its pages stay taken: the rest of the range was given back */
+    ok(map_free_memory() == free0 - (1234567 + 4095) / 4096 * 4096);
+    ok(d && drive_unmap(d) == 0);
+    ok(map_free_memory() == free0);
+    /* 80 MiB would not fit the range; 40 MiB does, without a measuring pass */
+    test_sh("{ head -c 41943032 /dev/zero; printf LAST-8B.; } | lz4 -q > z40.lz4");
+    ok(strstr(run_script("map --mem /z40.lz4 (hd)"), "measuring") == NULL);
+    ok(dev_find("(hd0)", &d) == 0 && ends_with(d, 40ull << 20, "LAST-8B."));
+    ok(d && drive_unmap(d) == 0);
+    ok(map_free_memory() == free0);
+    host_memmap_set(NULL, 0);
+    teardown();
+}
+
+/* The RAM grows in place as the stream fills it: 64 MiB, then 64 MiB more at a time. */
+TEST(image_lz4_without_size_grows_its_ram)
+{
+    uint64_t free0;
+    struct drive *d = NULL;
+    setup();
+    host_memmap_set(one_gib, 1);
+    free0 = map_free_memory();
+    test_sh("{ printf 'FIRST-8B'; head -c 157286384 /dev/zero; printf GREW-150; } | lz4 -q > g.lz4");
+    ok(strstr(run_script("map --mem /g.lz4 (hd)"), "measuring") == NULL);
+    ok(dev_find("(hd0)", &d) == 0 && ends_with(d, 150ull << 20, "GREW-150"));
+    ok(d && ram_starts_with(d, "FIRST-8B"));
+    /* one piece, at the start of the range: the next map goes right after it */
+    ok(map_free_memory() == free0 - (150ull << 20));
+    ok(strstr(run_script("map --status"), " 0x200000 ") != NULL);
+    ok(d && drive_unmap(d) == 0);
+    ok(map_free_memory() == free0);
+    host_memmap_set(NULL, 0);
+    teardown();
+}
+
+TEST(image_lz4_without_size_at_the_edges_of_the_range)
+{
+    uint64_t free0;
+    struct drive *d = NULL;
+    setup();
+    host_memmap_set(one_range, 1);
+    free0 = map_free_memory();
+    /* exactly the range held: loaded as it is, nothing to give back */
+    test_sh("{ head -c %llu /dev/zero; printf EXACTFIT; } | lz4 -q > fit.lz4",
+            SIZELESS_CAP - 8);
+    run_script("map --mem /fit.lz4 (hd)");
+    ok(dev_find("(hd0)", &d) == 0 && ends_with(d, SIZELESS_CAP, "EXACTFIT"));
+    ok(map_free_memory() == free0 - SIZELESS_CAP);
+    ok(d && drive_unmap(d) == 0);
+    /* 2 MiB past what was held, still inside the range: measured on, then decoded again
+       into a range of its size */
+    test_sh("{ head -c %llu /dev/zero; printf PAST-CAP; } | lz4 -q > past.lz4",
+            SIZELESS_CAP + (2 << 20) - 8);
+    run_script("map --mem /past.lz4 (hd)");
+    ok(dev_find("(hd0)", &d) == 0 && ends_with(d, SIZELESS_CAP + (2 << 20), "PAST-CAP"));
+    ok(d && drive_unmap(d) == 0);
+    ok(map_free_memory() == free0);
+    /* larger than all free memory: refused, everything given back */
+    test_sh("head -c 70M /dev/zero | lz4 -q > over.lz4");
+    ok(strstr(run_script("map --mem /over.lz4 (hd)"),
+              "map: /over.lz4 decompresses to more than the 64 MiB of free memory") != NULL);
+    ok(map_free_memory() == free0);
+    host_memmap_set(NULL, 0);
+    teardown();
+}
+
+TEST(image_lz4_without_size_top_takes_the_highest_range)
+{
+    struct drive *d = NULL;
+    uint64_t free0;
+    const char *st;
+    setup();
+    host_memmap_set(low_and_high, 2);
+    free0 = map_free_memory();
+    test_sh("head -c 1234567 raw.img | lz4 -q > odd.lz4");
+    run_script("map --mem --top /odd.lz4 (hd)");
+    ok(dev_find("(hd0)", &d) == 0 && drive_holds(d, raw, 1234567));
+    /* at the start of the range above 4 GiB, which keeps only the image's pages */
+    st = run_script("map --status");
+    ok(strstr(st, "0x100000000") != NULL);
+    if (!strstr(st, "0x100000000"))
+        printf("    %s", st);
+    ok(map_free_memory() == free0 - (1234567 + 4095) / 4096 * 4096);
+    ok(d && drive_unmap(d) == 0);
+    ok(map_free_memory() == free0);
+    host_memmap_set(NULL, 0);
+    teardown();
+}
