@@ -193,6 +193,14 @@ int script_parse(const char *name, const char *text, size_t len, int first_linen
     if (!s)
         return -ENOMEM;
     s->refs = 1;
+    /*
+     * A NUL ends the text, as in grub4dos: batch files carry binary data
+     * after one (an embedded image or module that the script reads with
+     * cat --skip), which is not lines.
+     */
+    for (i = 0; i < len && text[i]; i++)
+        ;
+    len = i;
     for (i = 0; i < len; i++)
         if (text[i] == '\n')
             n++;
@@ -362,6 +370,7 @@ static __attribute__((noinline)) int exec_batch(int argc, char **argv)
 int shell_exec_argv(int argc, char **argv, char **rawv)
 {
     const struct command *cmd;
+    const char *why;
     int rc;
 
     if (argc == 0)
@@ -382,6 +391,10 @@ int shell_exec_argv(int argc, char **argv, char **rawv)
             shell.block_entered = true;
             rc = 1;
         }
+        goto done;
+    }
+    if ((why = bios_only(argc, argv)) != NULL) {
+        rc = shell_error(-ENOTSUP, "%s: BIOS-only: %s", argv[0], why);
         goto done;
     }
     shell.nest++;

@@ -908,10 +908,14 @@ TEST(batch_control_bytes)
     ok_str(s->lines[1], "echo a b c");
     script_put(s);
     {
-        const char nul[] = "!BAT\necho x\0y\necho z";
+        /* a NUL ends the file, as in grub4dos: what follows is data, not lines */
+        const char nul[] = "!BAT\necho x\0y\necho \"z\n\xff\xfe{";
         ok(script_parse("t", nul, sizeof(nul) - 1, 1, &s) == 0);
-        ok_str(s->lines[1], "echo x y");
+        ok(s->nlines == 2);
+        ok_str(s->lines[1], "echo x");
         script_put(s);
+        test_write_bd("nul.bat", nul, sizeof(nul) - 1);
+        ok_str(run_script("/nul.bat"), "x\n");
     }
 }
 
