@@ -9,7 +9,7 @@ struct lint {
     struct script *s;
     size_t begin, end; /* the lines a goto can reach: the whole file, or one menu entry */
     int line;
-    int count;
+    int count, warnings;
     void (*report)(const char *file, int line, const char *msg);
 };
 
@@ -23,6 +23,19 @@ static void problem(struct lint *l, const char *fmt, ...)
     va_end(ap);
     l->report(l->s->name, l->line, msg);
     l->count++;
+}
+
+static void warning(struct lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warning(struct lint *l, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    memcpy(msg, "warning: ", 9);
+    vsnprintf(msg + 9, sizeof(msg) - 9, fmt, ap);
+    va_end(ap);
+    l->report(l->s->name, l->line, msg);
+    l->warnings++;
 }
 
 static bool dynamic(const char *w)
@@ -43,8 +56,13 @@ static void check_words(struct lint *l, int argc, char **argv)
     const struct command *c;
     struct opt_result res[32];
     int first, i;
+    const char *why;
     if (argc == 0 || dynamic(argv[0]) || strcmp8(argv[0], "{") == 0)
         return;
+    if ((why = bios_only(argc, argv)) != NULL) {
+        warning(l, "BIOS-only: %s", why);
+        return;
+    }
     c = command_lookup(argv[0]);
     if (!c) {
         /* a path may name a batch file, which only exists at boot time */
@@ -109,7 +127,8 @@ static bool is_title(const char *t)
            (str_starts_case8(t, "iftitle") && (is_space((unsigned char)t[7]) || !t[7]));
 }
 
-int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg))
+int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg),
+                int *warnings)
 {
     struct lint l = { .s = s, .report = report };
     for (size_t i = 0; i < s->nlines; i++) {
@@ -160,5 +179,7 @@ int lint_script(struct script *s, void (*report)(const char *file, int line, con
         }
         check_text(&l, t);
     }
+    if (warnings)
+        *warnings += l.warnings;
     return l.count;
 }

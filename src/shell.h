@@ -217,13 +217,31 @@ long shell_find_label(struct script *s, const char *label, size_t begin, size_t 
  * missing labels.
  * report is called with the source line and a message; returns the count.
  */
-int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg));
+/*
+ * Lint a parsed script: each problem goes to report as "message" (an error)
+ * or "warning: message". Returns the errors; *warnings (if not NULL) gets
+ * the warnings added.
+ */
+int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg),
+                int *warnings);
+
+/*
+ * Why the command line argv is a grub4dos BIOS-only construct (Fn.N,
+ * gfxmenu, initscript, kernel memdisk, chainloading ntldr, io.sys or
+ * grldr), or NULL (src/biosonly.c).
+ */
+const char *bios_only(int argc, char **argv);
 
 /* ---- variables (src/vars.c) ---- */
 /* The value of name, or NULL if unset. Handles @date, @time and the other built-ins. */
 const char *var_get(const char *name);
 /* Set (value NULL or "" deletes). Returns 0, -EINVAL for a bad name, -E2BIG, -ENOMEM. */
 int var_set(const char *name, const char *value);
+/*
+ * A command's result variable, grub4dos style: ?_NAME (uuid sets %?_UUID%),
+ * which set cannot write since '?' does not start a variable name.
+ */
+int var_set_result(const char *name, const char *value);
 bool var_name_valid(const char *name);
 /* Call fn for each variable whose name starts with prefix ("" for all), in creation order. */
 void var_foreach(const char *prefix, void (*fn)(const char *name, const char *value, void *ctx),

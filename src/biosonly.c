@@ -1,0 +1,65 @@
+/*
+ * grub4dos constructs that exist only in its BIOS build: they call BIOS
+ * real-mode code or jump to addresses inside the BIOS grub4dos. mapboot
+ * knows them, so that lint warns ("BIOS-only: ...") instead of calling
+ * them unknown, and a menu that reaches one fails at that line saying why,
+ * under errorcheck like any other error.
+ */
+#include "shell.h"
+
+static bool is_fn_call(const char *w)
+{
+    /* Fn.N: grub4dos' exported internal functions, called by number (call Fn.11 ...) */
+    if (!str_starts8(w, "Fn.") || !w[3])
+        return false;
+    for (w += 3; *w; w++)
+        if (*w < '0' || *w > '9')
+            return false;
+    return true;
+}
+
+/* The last component of a path or blocklist word, lowercased into buf. */
+static const char *base_lower(const char *w, char *buf, size_t size)
+{
+    const char *slash = strrchr8(w, '/'), *paren = strrchr8(w, ')');
+    size_t i = 0;
+    if (paren && (!slash || paren > slash))
+        slash = paren;
+    for (w = slash ? slash + 1 : w; *w && i + 1 < size; w++)
+        buf[i++] = (char)((*w >= 'A' && *w <= 'Z') ? *w + 32 : *w);
+    buf[i] = 0;
+    return buf;
+}
+
+const char *bios_only(int argc, char **argv)
+{
+    char base[64];
+    int i;
+    if (argc < 1)
+        return NULL;
+    if (is_fn_call(argv[0]))
+        return "grub4dos' internal functions (Fn.N) are addresses in its BIOS build";
+    if (strcmp8(argv[0], "gfxmenu") == 0)
+        return "gfxmenu runs a gfxboot theme, which is BIOS real-mode code";
+    if (strcmp8(argv[0], "initscript") == 0)
+        return "initscript belongs to grub4dos' BIOS start-up";
+    /* the first word after the options: what is loaded */
+    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++)
+        ;
+    if (i >= argc)
+        return NULL;
+    if (strcmp8(argv[0], "kernel") == 0 &&
+        strcmp8(base_lower(argv[i], base, sizeof(base)), "memdisk") == 0)
+        return "memdisk is a BIOS disk emulator; map the image instead (map --mem IMAGE (hd))";
+    /*
+     * chainloader (hd0)+1 stays: as in grub4dos for UEFI it boots the
+     * device's EFI loader. These files are 16-bit BIOS loaders.
+     */
+    if (strcmp8(argv[0], "chainloader") == 0) {
+        base_lower(argv[i], base, sizeof(base));
+        if (strcmp8(base, "ntldr") == 0 || strcmp8(base, "io.sys") == 0 ||
+            strcmp8(base, "grldr") == 0)
+            return "ntldr, io.sys and grldr boot through the BIOS; chainload an EFI program";
+    }
+    return NULL;
+}
