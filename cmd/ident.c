@@ -81,5 +81,8 @@ int ident_exec(struct cmd_args *a, enum ident_kind kind)
         return shell_error(rc, "%s: %s (%s) has no %s", cmd, arg, fs_volume_type(vol), what[kind]);
     con_printf("%s\n", value);
     shell_set_retstr(value);
+    /* grub4dos for UEFI's idiom: uuid () then kernel /ntloader uuid=%?_UUID% */
+    if (kind == IDENT_UUID && (rc = var_set_result("?_UUID", value)) != 0)
+        return shell_error(rc, "uuid: cannot set ?_UUID: %s", err_str(rc));
     return 1;
 }

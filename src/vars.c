@@ -120,12 +120,26 @@ static void list_del(struct varlist *l, size_t i)
     l->n--;
 }
 
+static int store(const char *name, const char *value);
+
 int var_set(const char *name, const char *value)
+{
+    if (!var_name_valid(name))
+        return -EINVAL;
+    return store(name, value);
+}
+
+int var_set_result(const char *name, const char *value)
+{
+    if (name[0] != '?' || name[1] != '_' || !var_name_valid(name + 2))
+        return -EINVAL;
+    return store(name, value);
+}
+
+static int store(const char *name, const char *value)
 {
     struct var *v;
     char *copy;
-    if (!var_name_valid(name))
-        return -EINVAL;
     v = find(name);
     if (!value || !*value) {
         if (v)

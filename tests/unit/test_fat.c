@@ -196,3 +196,16 @@ TEST(fat_readdir_and_case)
     ok(fs_open("(hd0)/nothere", &f) == -ENOENT);
     teardown();
 }
+
+/* grub4dos for UEFI's ntloader idiom: uuid () sets %?_UUID% for the next line. */
+TEST(fat_uuid_sets_result_variable)
+{
+    ok(setup());
+    ok_str(run_script("root (hd0)\nuuid ()\necho kernel /ntloader uuid=%?_UUID%"),
+           "1234-ABCD\nkernel /ntloader uuid=1234-ABCD\n");
+    /* a failed uuid leaves the last value; set cannot write a ?_ name */
+    ok_str(run_script("uuid (hd2)\necho [%?_UUID%]"),
+           "Error: uuid: (hd2): no filesystem found\n[1234-ABCD]\n");
+    ok(strstr(run_script("set ?_UUID=x"), "Error") != NULL);
+    teardown();
+}
