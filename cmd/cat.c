@@ -1,6 +1,7 @@
 /*
- * cat [--hex] [--skip=N] [--length=N] [--locate=STRING] [--decompress] FILE:
- * print a file, dump it in hex, or find a string in it. FILE may be a
+ * cat [--hex] [--skip=N] [--length=N] [--locate[i]=STRING [--number=N]] [--decompress] FILE:
+ * print a file, dump it in hex, or find a string in it (with grub4dos'
+ * escapes, so \x00 finds a NUL; --locatei ignores ASCII case). FILE may be a
  * blocklist, so `cat --hex (hd0)+1` shows a disk's first sector.
  * --decompress reads it through the image formats (disk/image.h): a .gz or
  * .lz4 as its contents, a VHD as its virtual disk.
@@ -12,12 +13,14 @@
 /* Large reads: filesystems and the firmware are fastest in big runs. */
 #define CAT_CHUNK (1u << 20)
 
-enum { O_HEX, O_SKIP, O_LENGTH, O_LOCATE, O_DECOMPRESS };
+enum { O_HEX, O_SKIP, O_LENGTH, O_LOCATE, O_LOCATEI, O_NUMBER, O_DECOMPRESS };
 static const struct opt cat_opts[] = {
     [O_HEX] = { "--hex", OPT_FLAG },
     [O_SKIP] = { "--skip", OPT_VALUE },
     [O_LENGTH] = { "--length", OPT_VALUE },
     [O_LOCATE] = { "--locate", OPT_VALUE },
+    [O_LOCATEI] = { "--locatei", OPT_VALUE },
+    [O_NUMBER] = { "--number", OPT_VALUE },
     [O_DECOMPRESS] = { "--decompress", OPT_FLAG },
     { NULL, 0 },
 };
@@ -71,19 +74,37 @@ static void hex_line(uint64_t off, const uint8_t *b, size_t n)
     con_write(line, k);
 }
 
+/* What --locate looks for: the bytes, whether case counts, how many matches at most. */
+struct needle {
+    const uint8_t *bytes;
+    size_t len;
+    bool icase;
+    unsigned long long max;
+};
+
+static bool matches(const uint8_t *at, const struct needle *n)
+{
+    if (!n->icase)
+        return memcmp(at, n->bytes, n->len) == 0;
+    for (size_t i = 0; i < n->len; i++)
+        if (to_lower(at[i]) != to_lower(n->bytes[i]))
+            return false;
+    return true;
+}
+
 /*
- * Print the offset of every match of needle in [skip, end), keeping the
- * last len-1 bytes of each chunk so that matches across chunks are found.
- * Returns the number of matches.
+ * Print the offset of every match of n in [skip, end) (the first n->max),
+ * keeping the last len-1 bytes of each chunk so that matches across chunks
+ * are found. Returns the number of matches.
  */
-static int locate(struct cat_src *f, uint64_t skip, uint64_t end, const char *needle,
+static int locate(struct cat_src *f, uint64_t skip, uint64_t end, const struct needle *n,
                   uint8_t *buf, int *rcp)
 {
-    size_t nlen = strlen8(needle), keep = 0;
+    size_t keep = 0;
     uint64_t base = skip; /* file offset of buf[0] */
     int found = 0;
     *rcp = 0;
-    while (base + keep < end) {
+    while (base + keep < end && (uint64_t)found < n->max) {
         size_t got = 0, want = (size_t)MIN(end - base - keep, CAT_CHUNK - keep);
         int rc = src_read(f, base + keep, buf + keep, want, &got);
         if (rc || got == 0) {
@@ -91,13 +112,13 @@ static int locate(struct cat_src *f, uint64_t skip, uint64_t end, const char *ne
             break;
         }
         got += keep;
-        for (size_t i = 0; i + nlen <= got; i++) {
-            if (memcmp(buf + i, needle, nlen) == 0) {
+        for (size_t i = 0; i + n->len <= got && (uint64_t)found < n->max; i++) {
+            if (matches(buf + i, n)) {
                 con_printf("%s0x%llX", found ? " " : "", (unsigned long long)(base + i));
                 found++;
             }
         }
-        keep = MIN(nlen - 1, got);
+        keep = MIN(n->len - 1, got);
         memmove(buf, buf + got - keep, keep);
         base += got - keep;
         if (con_interrupted()) {
@@ -108,6 +129,16 @@ static int locate(struct cat_src *f, uint64_t skip, uint64_t end, const char *ne
     if (found)
         con_puts("\n");
     return found;
+}
+
+/* The option word "NAME=VALUE" as typed (words_raw), or NULL. */
+static char *raw_option(struct cmd_args *a, const char *name)
+{
+    size_t n = strlen8(name);
+    for (int i = 1; i < a->first; i++)
+        if (strncmp8(a->argv[i], name, n) == 0 && a->argv[i][n] == '=')
+            return words_raw(a->argc, a->rawv, i);
+    return NULL;
 }
 
 static int cat_exec(struct cmd_args *a)
@@ -125,8 +156,35 @@ static int cat_exec(struct cmd_args *a)
         return shell_error(-EINVAL, "cat: bad --skip value '%s'", a->opt[O_SKIP].value);
     if (a->opt[O_LENGTH].set && parse_unum(a->opt[O_LENGTH].value, &length))
         return shell_error(-EINVAL, "cat: bad --length value '%s'", a->opt[O_LENGTH].value);
-    if (a->opt[O_LOCATE].set && !a->opt[O_LOCATE].value[0])
-        return shell_error(-EINVAL, "cat: --locate needs a string");
+    struct needle needle = { .max = ~0ULL };
+    char *find = NULL;
+    const char *find_opt = a->opt[O_LOCATEI].set ? "--locatei" : "--locate";
+    const char *find_arg = a->opt[O_LOCATEI].set ? a->opt[O_LOCATEI].value
+                                                 : a->opt[O_LOCATE].value;
+    if (a->opt[O_LOCATE].set && a->opt[O_LOCATEI].set)
+        return shell_error(-EINVAL, "cat: --locate and --locatei cannot go together");
+    if (a->opt[O_NUMBER].set && (parse_unum(a->opt[O_NUMBER].value, &needle.max) ||
+                                 !needle.max))
+        return shell_error(-EINVAL, "cat: bad --number value '%s'", a->opt[O_NUMBER].value);
+    if (a->opt[O_NUMBER].set && !find_arg)
+        return shell_error(-EINVAL, "cat: --number goes with --locate or --locatei");
+    if (find_arg) {
+        /* the word as typed: the splitter took \x1F for an escaped 'x' */
+        char *raw = raw_option(a, find_opt);
+        find = raw ? malloc(strlen8(raw) * 3 + 1) : NULL;
+        if (!find) {
+            free(raw);
+            return -ENOMEM;
+        }
+        needle.len = str_unescape(raw + strlen8(find_opt) + 1, find, true);
+        free(raw);
+        needle.bytes = (const uint8_t *)find;
+        needle.icase = a->opt[O_LOCATEI].set;
+        if (!needle.len) {
+            free(find);
+            return shell_error(-EINVAL, "cat: %s needs a string", find_opt);
+        }
+    }
     if (a->opt[O_DECOMPRESS].set) {
         rc = img_open_path(path, &src.img, NULL, 0);
     } else {
@@ -136,8 +194,10 @@ static int cat_exec(struct cmd_args *a)
             return shell_error(-EISDIR, "cat: %s is a directory", path);
         }
     }
-    if (rc)
+    if (rc) {
+        free(find);
         return shell_fail(rc, "cat", path);
+    }
     buf = malloc(CAT_CHUNK);
     if (!buf) {
         rc = -ENOMEM;
@@ -153,8 +213,8 @@ static int cat_exec(struct cmd_args *a)
     rc = src_seek(&src, skip, buf);
     if (rc) {
         /* nothing */
-    } else if (a->opt[O_LOCATE].set) {
-        ret = locate(&src, skip, end, a->opt[O_LOCATE].value, buf, &rc);
+    } else if (find) {
+        ret = locate(&src, skip, end, &needle, buf, &rc);
     } else {
         for (off = skip; off < end;) {
             size_t got = 0, want = (size_t)MIN(end - off, CAT_CHUNK);
@@ -182,6 +242,7 @@ static int cat_exec(struct cmd_args *a)
     }
 out:
     free(buf);
+    free(find);
     fs_close(src.f);
     img_close(src.img);
     if (rc)
@@ -190,11 +251,13 @@ out:
 }
 
 COMMAND(cat, cat_exec,
-        "cat [--hex] [--skip=N] [--length=N] [--locate=STRING] [--decompress] FILE",
+        "cat [--hex] [--skip=N] [--length=N] [--locate[i]=STRING [--number=N]] [--decompress] "
+        "FILE",
         "Print FILE from byte N (--skip), at most N bytes (--length). --hex shows a hex\n"
-        "dump. --locate prints the hex offset of each match of STRING and returns the\n"
-        "number of matches (0, false, when there is none). FILE may be a blocklist such\n"
-        "as (hd0)+1. --decompress reads a gzip or lz4 file as its contents, and a VHD\n"
-        "or VHDX as its virtual disk (compressed or not); --skip and --length then\n"
-        "count decoded bytes.",
+        "dump. --locate prints the hex offset of each match of STRING (escapes such as\n"
+        "\\x00 allowed; --locatei ignores ASCII case; --number=N stops after N matches)\n"
+        "and returns the number of matches (0, false, when there is none). FILE may be a\n"
+        "blocklist such as (hd0)+1. --decompress reads a gzip or lz4 file as its\n"
+        "contents, and a VHD or VHDX as its virtual disk (compressed or not); --skip\n"
+        "and --length then count decoded bytes.",
         cat_opts);

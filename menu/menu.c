@@ -30,74 +30,11 @@ void menu_free(struct menu *m)
     free(m);
 }
 
-static int hexval(int c)
-{
-    return is_digit(c) ? c - '0' : to_lower(c) - 'a' + 10;
-}
-
 char *menu_unescape(const char *s)
 {
-    char *out = malloc(strlen8(s) * 3 + 1), *o = out;
-    if (!out)
-        return NULL;
-    while (*s) {
-        if (*s != '\\' || !s[1]) {
-            *o++ = *s++;
-            continue;
-        }
-        s++;
-        switch (*s) {
-        case 'n': *o++ = '\n'; s++; break;
-        case 't': *o++ = '\t'; s++; break;
-        case 'r': *o++ = '\r'; s++; break;
-        case 'a': *o++ = '\a'; s++; break;
-        case 'b': *o++ = '\b'; s++; break;
-        case 'f': *o++ = '\f'; s++; break;
-        case 'v': *o++ = '\v'; s++; break;
-        case 'x': {
-            int v = 0, k = 0;
-            s++;
-            while (k < 2 && is_xdigit((unsigned char)*s)) {
-                v = v * 16 + hexval((unsigned char)*s++);
-                k++;
-            }
-            if (k == 0)
-                *o++ = 'x';
-            else if (v)
-                *o++ = (char)v;
-            break;
-        }
-        case 'X': {
-            /* a UTF-16 code unit, written as UTF-8 */
-            unsigned v = 0;
-            int k = 0;
-            s++;
-            while (k < 4 && is_xdigit((unsigned char)*s)) {
-                v = v * 16 + (unsigned)hexval((unsigned char)*s++);
-                k++;
-            }
-            if (k == 0)
-                *o++ = 'X';
-            else if (v != 0) /* a NUL would cut the string short */
-                o += utf8_encode(v, o);
-            break;
-        }
-        default:
-            if (*s >= '0' && *s <= '7') {
-                int v = 0, k = 0;
-                while (k < 3 && *s >= '0' && *s <= '7' && v * 8 + (*s - '0') <= 0377) {
-                    v = v * 8 + (*s++ - '0');
-                    k++;
-                }
-                if (v)
-                    *o++ = (char)v;
-            } else {
-                *o++ = *s++;
-            }
-            break;
-        }
-    }
-    *o = 0;
+    char *out = malloc(strlen8(s) * 3 + 1);
+    if (out)
+        str_unescape(s, out, false);
     return out;
 }
 

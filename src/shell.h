@@ -196,12 +196,26 @@ void shell_set_retval(long long v);
 /* Expand %VAR%, %0-%9, %*, %~x0, %?% and @ variables in src. Returns a malloc'd string. */
 char *shell_expand(const char *src);
 /*
+ * grub4dos' escapes in s (\n \t \r \a \b \f \v, \xHH, \XHHHH as UTF-8, \NNN octal;
+ * any other \C is C) into out, which must hold strlen(s) * 3 + 1 bytes, NUL
+ * ended. A NUL byte (\x00, \0) is written only when nul_ok, for writers of
+ * bytes; text drops it, since it would cut the string short. Returns the
+ * bytes written, not counting the final NUL.
+ */
+size_t str_unescape(const char *s, char *out, bool nul_ok);
+
+/*
  * Split text into words: quotes group, backslash escapes the next character
  * (quotes and backslashes are removed from argv; rawv keeps them).
  * Returns 0, -E2BIG or -ESYNTAX. The caller frees with words_free.
  */
 int words_split(const char *text, int *argc, char ***argv, char ***rawv);
 void words_free(int argc, char **argv, char **rawv);
+/*
+ * Word i as typed (rawv, argc from words_split or cmd_args): quotes removed,
+ * backslash escapes kept for str_unescape. malloc'd; NULL when out of memory.
+ */
+char *words_raw(int argc, char **rawv, int i);
 
 /*
  * Split a line into its commands (at ;; && || ! &; |; and |), without
@@ -231,6 +245,11 @@ int lint_script(struct script *s, void (*report)(const char *file, int line, con
  * grldr), or NULL (src/biosonly.c).
  */
 const char *bios_only(int argc, char **argv);
+/*
+ * The 32-bit value at a grub4dos BIOS memory address that mapboot emulates
+ * (0x8278, the version date), or -ENOTSUP for every other address.
+ */
+int bios_addr_read(unsigned long long addr, unsigned long long *value);
 
 /* ---- variables (src/vars.c) ---- */
 /* The value of name, or NULL if unset. Handles @date, @time and the other built-ins. */
@@ -254,6 +273,8 @@ int var_local_depth(void);
 /* ---- arithmetic (src/calc.c) ---- */
 /* Evaluate a grub4dos arithmetic expression (assignments update variables). */
 int calc_eval(const char *expr, long long *out);
+/* What calc_eval's error means; -ENOTSUP is a BIOS memory address (*ADDR). */
+const char *calc_strerror(int rc);
 
 /* ---- the line editor and command line (src/cmdline.c) ---- */
 /*

@@ -252,6 +252,88 @@ char *shell_expand(const char *src)
     return sb_done(&b);
 }
 
+/* ---- escapes ---- */
+
+static int hexval(int c)
+{
+    return is_digit(c) ? c - '0' : to_lower(c) - 'a' + 10;
+}
+
+size_t str_unescape(const char *s, char *out, bool nul_ok)
+{
+    char *o = out;
+    while (*s) {
+        int v = 0, k = 0;
+        if (*s != '\\' || !s[1]) {
+            *o++ = *s++;
+            continue;
+        }
+        s++;
+        switch (*s) {
+        case 'n': *o++ = '\n'; s++; break;
+        case 't': *o++ = '\t'; s++; break;
+        case 'r': *o++ = '\r'; s++; break;
+        case 'a': *o++ = '\a'; s++; break;
+        case 'b': *o++ = '\b'; s++; break;
+        case 'f': *o++ = '\f'; s++; break;
+        case 'v': *o++ = '\v'; s++; break;
+        case 'x':
+            for (s++; k < 2 && is_xdigit((unsigned char)*s); k++)
+                v = v * 16 + hexval((unsigned char)*s++);
+            if (k == 0)
+                *o++ = 'x';
+            else if (v || nul_ok)
+                *o++ = (char)v;
+            break;
+        case 'X':
+            /* a UTF-16 code unit, written as UTF-8 */
+            for (s++; k < 4 && is_xdigit((unsigned char)*s); k++)
+                v = v * 16 + hexval((unsigned char)*s++);
+            if (k == 0)
+                *o++ = 'X';
+            else if (v || nul_ok)
+                o += v ? utf8_encode((uint32_t)v, o) : (*o = 0, 1);
+            break;
+        default:
+            if (*s >= '0' && *s <= '7') {
+                for (; k < 3 && *s >= '0' && *s <= '7' && v * 8 + (*s - '0') <= 0377; k++)
+                    v = v * 8 + (*s++ - '0');
+                if (v || nul_ok)
+                    *o++ = (char)v;
+            } else {
+                *o++ = *s++;
+            }
+            break;
+        }
+    }
+    *o = 0;
+    return (size_t)(o - out);
+}
+
+char *words_raw(int argc, char **rawv, int i)
+{
+    size_t n = strlen8(rawv[i]);
+    char *out, *o;
+    if (i + 1 < argc)
+        n -= strlen8(rawv[i + 1]);
+    while (n && is_space((unsigned char)rawv[i][n - 1]))
+        n--;
+    if (!(out = malloc(n + 1)))
+        return NULL;
+    /* the quotes go; a backslash and what it escapes stay, for str_unescape */
+    o = out;
+    for (size_t k = 0; k < n; k++) {
+        if (rawv[i][k] == '\\' && k + 1 < n) {
+            *o++ = rawv[i][k++];
+            *o++ = rawv[i][k];
+        } else if (rawv[i][k] != '"') {
+            *o++ = rawv[i][k];
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 /* ---- words ---- */
 
 void words_free(int argc, char **argv, char **rawv)

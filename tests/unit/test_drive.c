@@ -251,6 +251,30 @@ TEST(cat_locate_finds_every_match)
     no_disks();
 }
 
+/* grub4dos' forms seen in real batch files: escapes, --locatei, --number. */
+TEST(cat_locate_escapes_case_and_number)
+{
+    three_disks();
+    test_reset();
+    memcpy(disk_a + 1000, "NeeDle\x1f\x8b\x08", 9);
+    memcpy(disk_a + 5000, "needle\x00x", 8);
+    memcpy(disk_a + 9000, "NEEDLE", 6);
+    /* --locatei ignores ASCII case; --number stops early (%@retval% counts what it found) */
+    ok_str(run_script("cat --locatei=needle (hd0)+64\necho %@retval%"),
+           "0x3E8 0x1388 0x2328\n3\n");
+    ok_str(run_script("cat --locatei=needle --number=2 (hd0)+64"), "0x3E8 0x1388\n");
+    ok_str(run_script("cat --locate=needle (hd0)+64"), "0x1388\n");
+    /* escapes: gzip's magic, and a NUL that ends nothing */
+    ok_str(run_script("cat --locate=\\x1F\\x8B\\x08 (hd0)+64"), "0x3EE\n");
+    ok_str(run_script("cat --skip=5000 --locate=\\x00x --number=1 (hd0)+64"), "0x138E\n");
+    ok_str(run_script("cat --locate=a --locatei=a (hd0)+1"),
+           "Error: cat: --locate and --locatei cannot go together\n");
+    ok_str(run_script("cat --number=2 (hd0)+1"),
+           "Error: cat: --number goes with --locate or --locatei\n");
+    ok_str(run_script("cat --locate=x --number=0 (hd0)+1"), "Error: cat: bad --number value '0'\n");
+    no_disks();
+}
+
 TEST(root_and_find_without_filesystems)
 {
     three_disks();
