@@ -9,7 +9,7 @@ static int calc_exec(struct cmd_args *a)
         return shell_error(-EINVAL, "calc: missing expression");
     rc = calc_eval(a->rawv[a->first], &v);
     if (rc)
-        return shell_error(rc, "calc: %s in '%s'", err_str(rc), a->rawv[a->first]);
+        return shell_error(rc, "calc: %s in '%s'", calc_strerror(rc), a->rawv[a->first]);
     /* grub4dos prints only at the prompt (debug level 1) */
     if (shell.interactive)
         con_printf(" %lld (HEX:0x%llX)\n", v, (unsigned long long)v);

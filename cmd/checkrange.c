@@ -25,7 +25,9 @@ static int in_range(const char *range, long long v, bool *hit)
                 return -EINVAL;
             hi = lo;
         }
-        if (v >= lo && v <= hi)
+        /* unsigned, as in grub4dos: A:-1 means A and up (checkrange 20111129:-1 read 0x8278) */
+        if ((unsigned long long)v >= (unsigned long long)lo &&
+            (unsigned long long)v <= (unsigned long long)hi)
             *hit = true;
         p += n + (comma != NULL);
     }
@@ -50,5 +52,6 @@ static int checkrange_exec(struct cmd_args *a)
 
 COMMAND(checkrange, checkrange_exec, "checkrange RANGE COMMAND",
         "Run COMMAND and return true when its value is in RANGE: N, A:B, or a list such\n"
-        "as 0x07,0x17 or 3:5,8 (no spaces). 'checkrange 15 errnum' tests the last error.",
+        "as 0x07,0x17 or 3:5,8 (no spaces; compared unsigned, so A:-1 is A and up).\n"
+        "'checkrange 15 errnum' tests the last error.",
         NULL);

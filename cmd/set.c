@@ -59,7 +59,7 @@ static int set_exec(struct cmd_args *a)
             long long v;
             rc = calc_eval(spec, &v);
             if (rc)
-                return shell_error(rc, "set /a: %s in '%s'", err_str(rc), spec);
+                return shell_error(rc, "set /a: %s in '%s'", calc_strerror(rc), spec);
             shell_set_retval(v);
             return 1;
         }

@@ -39,6 +39,17 @@ const char *bios_only(int argc, char **argv)
         return NULL;
     if (is_fn_call(argv[0]))
         return "grub4dos' internal functions (Fn.N) are addresses in its BIOS build";
+    if ((strcmp8(argv[0], "read") == 0 || strcmp8(argv[0], "write") == 0) && argc >= 2) {
+        unsigned long long addr, v;
+        for (i = 1; i < argc && str_starts8(argv[i], "--"); i++)
+            ;
+        if (i < argc && parse_unum(argv[i], &addr) == 0 &&
+            (argv[0][0] == 'w' || bios_addr_read(addr, &v) != 0))
+            return "a memory address is grub4dos' BIOS memory (mapboot emulates read 0x8278, "
+                   "the version date)";
+        if (i < argc && argv[0][0] == 'w' && str_starts8(argv[i], "(md)"))
+            return "(md) is BIOS memory here: writing it would overwrite the firmware's";
+    }
     if (strcmp8(argv[0], "gfxmenu") == 0)
         return "gfxmenu runs a gfxboot theme, which is BIOS real-mode code";
     if (strcmp8(argv[0], "initscript") == 0)
@@ -62,4 +73,23 @@ const char *bios_only(int argc, char **argv)
             return "ntldr, io.sys and grldr boot through the BIOS; chainload an EFI program";
     }
     return NULL;
+}
+
+/*
+ * BIOS memory that grub4dos for UEFI gives a meaning, and mapboot with it:
+ * 0x8278 holds grub4dos' build date, which menus check with
+ * `checkrange 20111129:-1 read 0x8278`. mapboot answers the date of the
+ * grub4dos for UEFI whose language it follows, newer than any such check.
+ * Every other address is BIOS memory: -ENOTSUP, never a read of whatever the
+ * firmware keeps there.
+ */
+#define G4D_DATE 20240101ULL
+
+int bios_addr_read(unsigned long long addr, unsigned long long *value)
+{
+    if (addr == 0x8278) {
+        *value = G4D_DATE;
+        return 0;
+    }
+    return -ENOTSUP;
 }

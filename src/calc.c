@@ -5,8 +5,10 @@
  * C precedence and parentheses, so 1+2*3 is 7: what anyone reading a script
  * expects. Operands are numbers (decimal, 0x hex, with k/m/g/t suffixes) or
  * variable names. Arithmetic wraps at 64 bits; division by zero is an error.
- * The grub4dos *ADDR memory forms are refused: a boot shell should not poke
- * memory from a typo.
+ * The grub4dos *ADDR memory forms read only the addresses mapboot emulates
+ * (bios_addr_read: *0x8278, the version date); the rest are BIOS memory and
+ * refused with -ENOTSUP. Assigning to one (*ADDR=) is refused too: a boot
+ * shell should not poke memory from a typo.
  */
 #include "shell.h"
 
@@ -100,9 +102,21 @@ static long long parse_unary(struct calc *c)
         else
             c->p++;
         break;
-    case '*':
-        v = fail(c, -ENOTSUP);
+    case '*': {
+        unsigned long long value;
+        c->p++;
+        v = parse_unary(c);
+        skip_ws(c);
+        if (c->rc)
+            break;
+        if (*c->p == '=' && c->p[1] != '=')
+            v = fail(c, -ENOTSUP);
+        else if (bios_addr_read((unsigned long long)v, &value) != 0)
+            v = fail(c, -ENOTSUP);
+        else
+            v = (long long)value;
         break;
+    }
     default:
         if (is_digit((unsigned char)*c->p)) {
             v = parse_number(c);
@@ -256,4 +270,12 @@ int calc_eval(const char *expr, long long *out)
     }
     *out = v;
     return 0;
+}
+
+const char *calc_strerror(int rc)
+{
+    if (rc == -ENOTSUP)
+        return "BIOS-only: *ADDR is grub4dos' BIOS memory (mapboot emulates *0x8278, the "
+               "version date)";
+    return err_str(rc);
 }

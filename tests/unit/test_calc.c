@@ -173,6 +173,7 @@ TEST(calc_errors)
     ok(crc("0xg") == -EINVAL);
     ok(crc("*0x1000") == -ENOTSUP);
     ok(crc("*0x1000=5") == -ENOTSUP);
+    ok(crc("*0x8278=5") == -ENOTSUP);
     ok(crc("9bad=1") == -EINVAL);
 }
 
@@ -226,4 +227,28 @@ TEST(calc_set_a)
     ok_str(run_script("set /a n=(1+2)*3 ;; echo %n% %@retval%"), "9 9\n");
     ok_str(run_script("set /a n=n+1 ;; echo %n%"), "10\n");
     ok_str(run_script("set /a 5*5 ;; echo %@retval%"), "25\n");
+}
+
+/*
+ * grub4dos' BIOS memory: only *0x8278 (the version date) has a value; the
+ * rest is refused as BIOS-only, never read from whatever is there.
+ */
+TEST(calc_bios_addresses)
+{
+    ok(cv("*0x8278") == 20240101);
+    ok(cv("*0x8278 >= 20111129") == 1);
+    ok(cv("*0x8278&0xff") == (20240101 & 0xff));
+    ok(crc("*0x475&0xff") == -ENOTSUP);
+    ok_str(run_script("calc *0x82b9&0xff"),
+           "Error: calc: BIOS-only: *ADDR is grub4dos' BIOS memory (mapboot emulates *0x8278, "
+           "the version date) in '*0x82b9&0xff'\n");
+    ok_str(run_script("set /a x=*0x8278\necho %x%"), "20240101\n");
+    /* read: the version-date guard of real menus passes; other addresses are BIOS-only */
+    ok_str(run_script("checkrange 20111129:-1 read 0x8278 > nul && echo new enough"),
+           "new enough\n");
+    ok_str(run_script("read 0x8278"), "0x134D6E5\n");
+    ok(strstr(run_script("read 0x82b8"), "Error: read: BIOS-only: a memory address") != NULL);
+    ok(strstr(run_script("write 0x8274 0x2001"), "Error: write: BIOS-only: a memory address")
+       != NULL);
+    ok(strstr(run_script("write (md)0x220+1 !BAT"), "Error: write: BIOS-only: (md)") != NULL);
 }

@@ -690,6 +690,9 @@ TEST(checkrange_forms)
     ok_str(run_script("checkrange 3:5,8 calc 8 && echo y"), "y\n");
     ok_str(run_script("checkrange 0x05,0x0F,0x85 calc 15 && echo y"), "y\n");
     ok_str(run_script("checkrange 0x07,0x17 calc 0x17 && echo y"), "y\n");
+    /* unsigned, as grub4dos compares: :-1 is no upper bound */
+    ok_str(run_script("checkrange 7:-1 calc 0x7FFFFFFF && echo y"), "y\n");
+    ok_str(run_script("checkrange 7:-1 calc 6 || echo n"), "n\n");
 }
 
 TEST(checkrange_errnum)
