@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     script_parse("fuzz", (const char *)data, size, 1, &s);
     if (!s)
         return 0;
-    lint_script(s, ignore);
+    lint_script(s, ignore, NULL);
     for (size_t i = 0; i < s->nlines && i < 64; i++) {
         char *e = shell_expand(s->lines[i]);
         long long v;
