@@ -552,6 +552,42 @@ int drive_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf)
  * Whole blocks go straight into buf; only a partial first and last block
  * pass through a bounce buffer.
  */
+int drive_write_bytes(struct drive *d, uint64_t off, const void *buf, size_t len)
+{
+    uint32_t bs = d->block_size;
+    const uint8_t *in = buf;
+    uint8_t *tmp;
+    int rc = 0;
+    if (len == 0)
+        return 0;
+    if (off > drive_bytes(d) || len > drive_bytes(d) - off)
+        return shell_error(-ENXIO, "%s: byte %llu+%llu is past the end", d->name,
+                           (unsigned long long)off, (unsigned long long)len);
+    if (!(tmp = malloc(bs)))
+        return -ENOMEM;
+    while (len && rc == 0) {
+        size_t at = (size_t)(off % bs), n;
+        if (at == 0 && len >= bs) {
+            /* whole blocks, straight from buf */
+            n = len - len % bs;
+            rc = drive_write(d, off / bs, n / bs, in);
+        } else {
+            /* part of one block: read it, change that part, write it back */
+            n = MIN(bs - at, len);
+            rc = drive_read(d, off / bs, 1, tmp);
+            if (rc == 0) {
+                memcpy(tmp + at, in, n);
+                rc = drive_write(d, off / bs, 1, tmp);
+            }
+        }
+        in += n;
+        off += n;
+        len -= n;
+    }
+    free(tmp);
+    return rc;
+}
+
 int drive_read_bytes(struct drive *d, uint64_t off, void *buf, size_t len)
 {
     uint32_t bs = d->block_size;

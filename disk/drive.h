@@ -170,6 +170,8 @@ int drive_read(struct drive *d, uint64_t lba, uint64_t count, void *buf);
 int drive_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf);
 /* Read len bytes from byte offset off, any alignment. */
 int drive_read_bytes(struct drive *d, uint64_t off, void *buf, size_t len);
+/* Write len bytes at byte offset off, any alignment (the blocks around are read first). */
+int drive_write_bytes(struct drive *d, uint64_t off, const void *buf, size_t len);
 /* Size in bytes. */
 static inline uint64_t drive_bytes(const struct drive *d)
 {

@@ -314,8 +314,23 @@ static void bl_close(struct fs_file *f)
     free(f);
 }
 
+/* A blocklist's runs as extents on its drive (what fs_write_at writes through). */
+static int bl_extents(struct fs_file *f, struct fs_extent **out, size_t *n)
+{
+    struct bl_file *b = f->priv;
+    uint64_t at = 0;
+    if (!(*out = calloc(b->bl.n ? b->bl.n : 1, sizeof(**out))))
+        return -ENOMEM;
+    for (size_t i = 0; i < b->bl.n; i++) {
+        (*out)[i] = (struct fs_extent){ at, b->bl.run[i].start * 512, b->bl.run[i].count * 512 };
+        at += b->bl.run[i].count * 512;
+    }
+    *n = b->bl.n;
+    return 0;
+}
+
 static const struct fs_ops blocklist_ops = { .name = "blocklist", .read = bl_read,
-                                             .close = bl_close };
+                                             .close = bl_close, .extents = bl_extents };
 
 static bool is_blocklist(const char *rest)
 {
@@ -462,6 +477,68 @@ int fs_read_all(const char *path, char **pbuf, size_t *plen, size_t max)
     *pbuf = buf;
     *plen = len;
     return 0;
+}
+
+/* The boot volume: read the file, change the bytes, write it back whole (its size stays). */
+#define FS_REWRITE_MAX (16u << 20)
+static int write_at_by_rewrite(const char *path, uint64_t off, const void *buf, size_t len)
+{
+    char *all;
+    size_t size;
+    int rc = fs_read_all(path, &all, &size, FS_REWRITE_MAX);
+    if (rc == -E2BIG)
+        return shell_error(rc, "%s is larger than %u MiB: the boot volume's files are written "
+                           "whole", path, FS_REWRITE_MAX >> 20);
+    if (rc)
+        return rc;
+    memcpy(all + off, buf, len);
+    rc = fs_write_file(path, all, size, false);
+    free(all);
+    return rc;
+}
+
+int fs_write_at(const char *path, uint64_t off, const void *buf, size_t len)
+{
+    struct fs_file *f;
+    struct fs_extent *ext = NULL;
+    struct drive *d;
+    size_t n = 0;
+    int rc = fs_open(path, &f);
+    if (rc)
+        return rc;
+    if (fs_is_dir(f)) {
+        rc = shell_error(-EISDIR, "%s is a directory", path);
+    } else if (off > f->size || len > f->size - off) {
+        rc = shell_error(-ENOSPC, "%s is %llu bytes: writing %llu at %llu would make it longer",
+                         path, (unsigned long long)f->size, (unsigned long long)len,
+                         (unsigned long long)off);
+    } else if (f->vol && f->vol->boot) {
+        /* through the firmware's driver, whose cache would miss a write beneath it */
+        fs_close(f);
+        return write_at_by_rewrite(path, off, buf, len);
+    } else if ((rc = fs_extents(f, &ext, &n)) == -ENOTSUP) {
+        rc = shell_error(rc, "%s: %s files cannot be written in place", path, f->ops->name);
+    }
+    d = f->vol ? f->vol->drive : f->ops == &blocklist_ops ? ((struct bl_file *)f->priv)->drive
+                                                          : NULL;
+    for (size_t i = 0; rc == 0 && i < n && len; i++) {
+        uint64_t end = ext[i].file_off + ext[i].len, k;
+        if (off >= end)
+            continue;
+        k = MIN(end - off, (uint64_t)len);
+        if (ext[i].disk_off == FS_EXTENT_HOLE || !d) {
+            rc = shell_error(-ENOSPC, "%s has no space on disk at byte %llu (a sparse file)",
+                             path, (unsigned long long)off);
+            break;
+        }
+        rc = drive_write_bytes(d, ext[i].disk_off + (off - ext[i].file_off), buf, (size_t)k);
+        buf = (const uint8_t *)buf + k;
+        off += k;
+        len -= (size_t)k;
+    }
+    free(ext);
+    fs_close(f);
+    return rc;
 }
 
 int fs_write_file(const char *path, const void *buf, size_t len, bool append)

@@ -138,5 +138,14 @@ int fs_extents(struct fs_file *f, struct fs_extent **out, size_t *n);
 int fs_read_all(const char *path, char **buf, size_t *len, size_t max);
 /* Write a whole file (for > and >> redirection, savedefault). */
 int fs_write_file(const char *path, const void *buf, size_t len, bool append);
+/*
+ * Write len bytes at off inside an existing file or blocklist, in place
+ * (grub4dos' write): never past its end (-ENOSPC), never into a hole of a
+ * sparse file. Through its drive, so a mapped drive's --read-only and
+ * --fake-write hold; on the boot volume through the firmware's driver
+ * (read, change, write back whole, at most 16 MiB), whose cache would miss a
+ * write beneath it.
+ */
+int fs_write_at(const char *path, uint64_t off, const void *buf, size_t len);
 
 #endif

@@ -209,3 +209,74 @@ TEST(fat_uuid_sets_result_variable)
     ok(strstr(run_script("set ?_UUID=x"), "Error") != NULL);
     teardown();
 }
+
+/* The bytes of file path at [off, off+len) equal want. */
+static bool file_has(const char *path, uint64_t off, const void *want, size_t len)
+{
+    struct fs_file *f;
+    uint8_t buf[64];
+    size_t got = 0;
+    bool same;
+    if (len > sizeof(buf) || fs_open(path, &f) != 0)
+        return false;
+    same = fs_read(f, off, buf, len, &got) == 0 && got == len && memcmp(buf, want, len) == 0;
+    fs_close(f);
+    return same;
+}
+
+/* grub4dos' write: in place, across a file's fragments, never longer; devices too. */
+TEST(fat_write_in_place)
+{
+    struct fs_file *f;
+    uint8_t before[21];
+    ok(setup());
+    for (size_t i = 0; i < sizeof(before); i++)
+        before[i] = pattern(4090 + i);
+    /* frag.bin's first fragment ends at 4096: this write goes across it, a NUL inside */
+    ok_str(run_script("write --offset=4090 (hd0)/frag.bin 0123456789\\x00ABCDEFGHIJ\n"
+                      "echo %@retval%"), "21\n");
+    ok(file_has("(hd0)/frag.bin", 4090, "0123456789\0ABCDEFGHIJ", 21));
+    ok(file_has("(hd0)/frag.bin", 4089, (uint8_t[]){ pattern(4089) }, 1));
+    ok(file_has("(hd0)/frag.bin", 4111, (uint8_t[]){ pattern(4111) }, 1));
+    ok(fs_open("(hd0)/frag.bin", &f) == 0 && fs_size(f) == FRAG_SIZE);
+    fs_close(f);
+    /* never longer: the last byte may change, one more is refused and nothing is written */
+    ok_str(run_script("write --offset=29999 (hd0)/frag.bin Z"), "");
+    ok(strstr(run_script("write --offset=29999 (hd0)/frag.bin ZZ"),
+              "Error: write: (hd0)/frag.bin is 30000 bytes: writing 2 at 29999 would make it "
+              "longer") != NULL);
+    ok(file_has("(hd0)/frag.bin", 29999, "Z", 1));
+    /* a whole device and a blocklist (sectors 1000 and 1001 of the 1 MiB FAT12 disk) */
+    ok_str(run_script("write --offset=0x7D0FF (hd1) HELLO"), "");
+    ok(file_has("(hd1)1000+2", 0xFE, "\0HELLO\0", 7));
+    ok_str(run_script("write (hd1)1001+1 \\x55\\xAA"), "");
+    ok(file_has("(hd1)1000+2", 0x1FF, "\0\x55\xAA", 3));
+    ok(strstr(run_script("write --offset=1048575 (hd1) AB"), "would make it longer") != NULL);
+    ok_str(run_script("write (hd2)+1 X"), "Error: write: (hd2) is read-only\n");
+    ok(strstr(run_script("write (hd0)/nosuch.bin X"), "Error: write: (hd0)/nosuch.bin") != NULL);
+    teardown();
+}
+
+/* write keeps a map's promises: --read-only refuses, --fake-write leaves the image alone. */
+TEST(fat_write_through_maps)
+{
+    ok(setup());
+    ok_str(run_script("map --read-only (hd0)/frag.bin (hd)"), "");
+    ok(strstr(run_script("write (hd3)+1 X"), "Error: write:") != NULL);
+    ok(file_has("(hd0)/frag.bin", 0, (uint8_t[]){ pattern(0) }, 1));
+    ok_str(run_script("map --unmap=(hd3)\nmap --fake-write (hd0)/frag.bin (hd)"), "");
+    ok_str(run_script("write (hd3)+1 FAKE"), "");
+    ok(file_has("(hd3)+1", 0, "FAKE", 4));
+    ok(file_has("(hd0)/frag.bin", 0, (uint8_t[]){ pattern(0), pattern(1) }, 2));
+    teardown();
+}
+
+/* The boot volume is written through the platform's driver: read, change, write back. */
+TEST(fat_write_boot_volume)
+{
+    ok(setup());
+    test_write_bd("w.txt", "hello world", 11);
+    ok_str(run_script("write --offset=6 (bd)/w.txt WORLD\ncat (bd)/w.txt"), "hello WORLD");
+    ok(strstr(run_script("write --offset=7 (bd)/w.txt WORLD"), "would make it longer") != NULL);
+    teardown();
+}
