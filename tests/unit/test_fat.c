@@ -280,3 +280,37 @@ TEST(fat_write_boot_volume)
     ok(strstr(run_script("write --offset=7 (bd)/w.txt WORLD"), "would make it longer") != NULL);
     teardown();
 }
+
+/* dd copies in place between files, devices and blocklists; cmp compares them. */
+TEST(fat_dd_and_cmp)
+{
+    uint8_t want[16];
+    ok(setup());
+    /* spacer.bin (4000 pattern bytes) into the fragmented frag.bin, across its fragments */
+    ok_str(run_script("dd if=(hd0)/spacer.bin of=(hd0)/frag.bin bs=10 skip=1 seek=400\n"
+                      "echo %@retval%"), "3990\n");
+    for (size_t i = 0; i < sizeof(want); i++)
+        want[i] = pattern(10 + 90 + i); /* out 4090 + i, across the fragments at 4096 */
+    ok(file_has("(hd0)/frag.bin", 4090, want, sizeof(want)));
+    ok(file_has("(hd0)/frag.bin", 3999, (uint8_t[]){ pattern(3999) }, 1));
+    /* cmp: the copy matches where it went, and the first difference is named */
+    ok_str(run_script("cmp --skip=4000 --length=3990 (hd0)/frag.bin (hd0)/frag.bin && echo same"),
+           "same\n");
+    ok_str(run_script("cmp (hd0)/spacer.bin (hd0)/frag.bin || echo differ"),
+           "Differ in size: 0xFA0 [(hd0)/spacer.bin], 0x7530 [(hd0)/frag.bin]\ndiffer\n");
+    ok_str(run_script("cmp --length=4000 (hd0)/spacer.bin (hd0)/frag.bin && echo same"),
+           "same\n");
+    /* pattern(2) is 0x45; a FAT boot sector starts EB 3C 90 */
+    ok_str(run_script("cmp --skip=2 --length=4000 (hd0)/spacer.bin (hd1)+8 || echo differ"),
+           "Differ at the offset 0x2: 0x45 [(hd0)/spacer.bin], 0x90 [(hd1)+8]\ndiffer\n");
+    /* a device into a blocklist, count in blocks; never past the end of the output */
+    ok_str(run_script("dd if=(hd0) of=(hd1)1000+2 count=2\ncmp (hd0)+2 (hd1)1000+2 && echo copied"),
+           "copied\n");
+    ok(strstr(run_script("dd if=(hd0) of=(hd1)1000+2 count=3"),
+              "Error: dd: (hd1)1000+2 is 1024 bytes: 1536 at 0 would make it longer") != NULL);
+    ok(strstr(run_script("dd if=(hd0)/spacer.bin of=(hd0)/frag.bin count=9"), "not count=9")
+       != NULL);
+    ok(strstr(run_script("dd if=(hd0)/spacer.bin"), "Error: dd: usage") != NULL);
+    ok(strstr(run_script("dd if=(hd0)+1 of=(md)0x3E+1"), "Error: dd: BIOS-only: (md)") != NULL);
+    teardown();
+}
