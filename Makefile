@@ -220,12 +220,15 @@ test-fuzz: $(FUZZ_BINS)
 # In QEMU (TCG), each against a reference measured in the same run: FAT32 file
 # reads against raw BlockIo reads (tests/bench/run); map --mem against a raw
 # read, RAM-disk ReadBlocks against memcpy, and the fake-write overlay's cost
-# on reads (tests/bench/map). Prints MiB/s and ratios, asserts nothing (not
-# part of `make test`).
+# on reads (tests/bench/map); compressed maps against zcat and lz4 -dc
+# (tests/bench/images); a 1 GiB read against Debian's GRUB and a 10 GiB map
+# (tests/bench/grub). Prints MiB/s and ratios, asserts nothing (not part of
+# `make test`).
 bench: $(BUILD)/BOOTX64.EFI $(BUILD)/payload.efi
 	tests/bench/run $(BUILD)
 	tests/bench/map $(BUILD)
 	tests/bench/images $(BUILD)
+	tests/bench/grub $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
