@@ -552,6 +552,15 @@ int drive_write(struct drive *d, uint64_t lba, uint64_t count, const void *buf)
  * Whole blocks go straight into buf; only a partial first and last block
  * pass through a bounce buffer.
  */
+/* [off, off+len) lies on d: 0, or -ENXIO with a message. */
+static int check_bytes(struct drive *d, uint64_t off, size_t len)
+{
+    if (off > drive_bytes(d) || len > drive_bytes(d) - off)
+        return shell_error(-ENXIO, "%s: byte %llu+%llu is past the end", d->name,
+                           (unsigned long long)off, (unsigned long long)len);
+    return 0;
+}
+
 int drive_write_bytes(struct drive *d, uint64_t off, const void *buf, size_t len)
 {
     uint32_t bs = d->block_size;
@@ -560,9 +569,8 @@ int drive_write_bytes(struct drive *d, uint64_t off, const void *buf, size_t len
     int rc = 0;
     if (len == 0)
         return 0;
-    if (off > drive_bytes(d) || len > drive_bytes(d) - off)
-        return shell_error(-ENXIO, "%s: byte %llu+%llu is past the end", d->name,
-                           (unsigned long long)off, (unsigned long long)len);
+    if ((rc = check_bytes(d, off, len)) != 0)
+        return rc;
     if (!(tmp = malloc(bs)))
         return -ENOMEM;
     while (len && rc == 0) {
@@ -595,9 +603,8 @@ int drive_read_bytes(struct drive *d, uint64_t off, void *buf, size_t len)
     int rc = 0;
     if (len == 0)
         return 0;
-    if (off > drive_bytes(d) || len > drive_bytes(d) - off)
-        return shell_error(-ENXIO, "%s: byte %llu+%llu is past the end", d->name,
-                           (unsigned long long)off, (unsigned long long)len);
+    if ((rc = check_bytes(d, off, len)) != 0)
+        return rc;
     if (off % bs || len % bs) {
         tmp = malloc(bs);
         if (!tmp)
