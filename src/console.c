@@ -23,12 +23,49 @@ static int ncaptures;
 uint8_t con_color_normal = 0x07, con_color_highlight = 0x70, con_color_helptext = 0x07,
         con_color_heading = 0x07;
 
+bool con_pager;
+static int pager_lines; /* lines shown since the last key */
+
+void con_pager_set(bool on)
+{
+    con_pager = on;
+    pager_lines = 0;
+}
+
+/*
+ * The pager (grub4dos' pager on): when a screenful has gone by since the
+ * user last pressed a key, "-- more --" waits for one. Only screen output
+ * counts; captures and > nul never wait.
+ */
+static void screen_write(const char *s, size_t n)
+{
+    int cols, rows;
+    plat_con_size(&cols, &rows);
+    while (n) {
+        const char *nl = NULL;
+        size_t k = n;
+        for (size_t i = 0; con_pager && i < n && !nl; i++)
+            if (s[i] == '\n')
+                nl = s + i, k = i + 1;
+        con_screen_bytes += k;
+        plat_con_write(s, k);
+        s += k;
+        n -= k;
+        if (nl && ++pager_lines >= rows - 1) {
+            static const char more[] = "-- more --", wipe[] = "\r          \r";
+            plat_con_write(more, sizeof(more) - 1);
+            con_getkey(-1); /* a key typed ahead counts too */
+            plat_con_write(wipe, sizeof(wipe) - 1);
+            pager_lines = 0;
+        }
+    }
+}
+
 void con_write(const char *s, size_t n)
 {
     struct capture *c;
     if (ncaptures == 0) {
-        con_screen_bytes += n;
-        plat_con_write(s, n);
+        screen_write(s, n);
         return;
     }
     c = &captures[ncaptures - 1];
@@ -122,8 +159,10 @@ int con_getkey(int timeout_ms)
     pushback = -1;
     if (k < 0)
         k = plat_con_getkey(timeout_ms);
-    if (k >= 0)
+    if (k >= 0) {
         con_bytes_at_key = con_screen_bytes;
+        pager_lines = 0;
+    }
     return k;
 }
 

@@ -34,6 +34,9 @@ bool con_is_screen(void);
  * read yet (the menu waits before drawing over it).
  */
 extern uint64_t con_screen_bytes, con_bytes_at_key;
+/* pager on: screen output stops with "-- more --" after a screenful since the last key. */
+extern bool con_pager;
+void con_pager_set(bool on); /* and count the screenful from here */
 /* Wait for a key as plat_con_getkey does; every key the core reads goes through here. */
 int con_getkey(int timeout_ms);
 /* Was Ctrl-C pressed? Does not wait; another key is kept for the next con_getkey. */

@@ -42,3 +42,27 @@ TEST(help_prints_usage)
     out = run_script("help");
     ok(strstr(out, "exit_g4d") != NULL && strstr(out, "md5crypt") != NULL);
 }
+
+/* pager: a screenful (24 lines on the host's 25) then "-- more --" until a key; > nul never waits. */
+TEST(pager_waits_after_a_screenful)
+{
+    static const int space[] = { ' ' };
+    static const char loop[] = "!BAT\npager on\nset /a i=0\n:loop\necho line %i%\n"
+                               "set /a i=%i%+1\nif %i%<=29 goto loop\npager off\n";
+    char want[1024] = "";
+    const char *out;
+    for (int i = 0; i < 30; i++) {
+        snprintf(want + strlen(want), sizeof(want) - strlen(want), "line %d\n", i);
+        if (i == 23)
+            strcat(want, "-- more --\r          \r");
+    }
+    out = run_script_keys(loop, space, 1);
+    ok_str(out, want);
+    /* status says which and returns it; no argument toggles */
+    ok_str(run_script("pager status\necho %@retval%"), "Internal pager mode is off\n0\n");
+    ok_str(run_script("pager\necho %@retval%\npager off"), "Internal pager mode is on\n1\n");
+    ok_str(run_script("pager sideways"), "Error: pager: 'sideways' is not on, off or status\n");
+    /* output to nul is not paged */
+    ok_str(run_script_keys("!BAT\npager on\nset /a i=0\n:l\necho x > nul\nset /a i=%i%+1\n"
+                           "if %i%<=40 goto l\npager off\necho done\n", NULL, 0), "done\n");
+}
