@@ -13,7 +13,7 @@
 /* Large reads: filesystems and the firmware are fastest in big runs. */
 #define CAT_CHUNK (1u << 20)
 
-enum { O_HEX, O_SKIP, O_LENGTH, O_LOCATE, O_LOCATEI, O_NUMBER, O_DECOMPRESS };
+enum { O_HEX, O_SKIP, O_LENGTH, O_LOCATE, O_LOCATEI, O_NUMBER, O_REPLACE, O_DECOMPRESS };
 static const struct opt cat_opts[] = {
     [O_HEX] = { "--hex", OPT_FLAG },
     [O_SKIP] = { "--skip", OPT_VALUE },
@@ -21,6 +21,7 @@ static const struct opt cat_opts[] = {
     [O_LOCATE] = { "--locate", OPT_VALUE },
     [O_LOCATEI] = { "--locatei", OPT_VALUE },
     [O_NUMBER] = { "--number", OPT_VALUE },
+    [O_REPLACE] = { "--replace", OPT_VALUE },
     [O_DECOMPRESS] = { "--decompress", OPT_FLAG },
     { NULL, 0 },
 };
@@ -74,12 +75,19 @@ static void hex_line(uint64_t off, const uint8_t *b, size_t n)
     con_write(line, k);
 }
 
-/* What --locate looks for: the bytes, whether case counts, how many matches at most. */
+/*
+ * What --locate looks for: the bytes, whether case counts, how many matches
+ * at most; and what --replace writes over each match (in place, through
+ * fs_write_at on path), or NULL.
+ */
 struct needle {
     const uint8_t *bytes;
     size_t len;
     bool icase;
     unsigned long long max;
+    const char *path;
+    const char *rep;
+    size_t rep_len;
 };
 
 static bool matches(const uint8_t *at, const struct needle *n)
@@ -116,6 +124,8 @@ static int locate(struct cat_src *f, uint64_t skip, uint64_t end, const struct n
             if (matches(buf + i, n)) {
                 con_printf("%s0x%llX", found ? " " : "", (unsigned long long)(base + i));
                 found++;
+                if (n->rep && (*rcp = fs_write_at(n->path, base + i, n->rep, n->rep_len)) != 0)
+                    return found;
             }
         }
         keep = MIN(n->len - 1, got);
@@ -166,18 +176,33 @@ static int cat_exec(struct cmd_args *a)
     if (a->opt[O_NUMBER].set && (parse_unum(a->opt[O_NUMBER].value, &needle.max) ||
                                  !needle.max))
         return shell_error(-EINVAL, "cat: bad --number value '%s'", a->opt[O_NUMBER].value);
-    if (a->opt[O_NUMBER].set && !find_arg)
-        return shell_error(-EINVAL, "cat: --number goes with --locate or --locatei");
+    if ((a->opt[O_NUMBER].set || a->opt[O_REPLACE].set) && !find_arg)
+        return shell_error(-EINVAL, "cat: --number and --replace go with --locate or --locatei");
+    if (a->opt[O_REPLACE].set && a->opt[O_DECOMPRESS].set)
+        return shell_error(-EINVAL, "cat: --replace writes the file itself, not what "
+                           "--decompress reads");
     if (find_arg) {
         /* the word as typed: the splitter took \x1F for an escaped 'x' */
         char *raw = raw_option(a, find_opt);
-        find = raw ? malloc(strlen8(raw) * 3 + 1) : NULL;
+        char *raw_rep = a->opt[O_REPLACE].set ? raw_option(a, "--replace") : NULL;
+        find = raw && (raw_rep || !a->opt[O_REPLACE].set)
+                   ? malloc((strlen8(raw) + (raw_rep ? strlen8(raw_rep) : 0)) * 3 + 2)
+                   : NULL;
         if (!find) {
             free(raw);
+            free(raw_rep);
             return -ENOMEM;
         }
         needle.len = str_unescape(raw + strlen8(find_opt) + 1, find, true);
+        if (raw_rep) {
+            /* the replacement after the needle, in the same buffer */
+            char *rep = find + needle.len + 1;
+            needle.rep_len = str_unescape(raw_rep + strlen8("--replace="), rep, true);
+            needle.rep = rep;
+            needle.path = path;
+        }
         free(raw);
+        free(raw_rep);
         needle.bytes = (const uint8_t *)find;
         needle.icase = a->opt[O_LOCATEI].set;
         if (!needle.len) {
@@ -251,12 +276,13 @@ out:
 }
 
 COMMAND(cat, cat_exec,
-        "cat [--hex] [--skip=N] [--length=N] [--locate[i]=STRING [--number=N]] [--decompress] "
-        "FILE",
+        "cat [--hex] [--skip=N] [--length=N] [--locate[i]=STRING [--number=N] [--replace=R]] "
+        "[--decompress] FILE",
         "Print FILE from byte N (--skip), at most N bytes (--length). --hex shows a hex\n"
         "dump. --locate prints the hex offset of each match of STRING (escapes such as\n"
         "\\x00 allowed; --locatei ignores ASCII case; --number=N stops after N matches)\n"
-        "and returns the number of matches (0, false, when there is none). FILE may be a\n"
+        "and returns the number of matches (0, false, when there is none); --replace=R\n"
+        "writes R over each match, in place (see write). FILE may be a\n"
         "blocklist such as (hd0)+1. --decompress reads a gzip or lz4 file as its\n"
         "contents, and a VHD or VHDX as its virtual disk (compressed or not); --skip\n"
         "and --length then count decoded bytes.",

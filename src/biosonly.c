@@ -50,6 +50,13 @@ const char *bios_only(int argc, char **argv)
         if (i < argc && argv[0][0] == 'w' && str_starts8(argv[i], "(md)"))
             return "(md) is BIOS memory here: writing it would overwrite the firmware's";
     }
+    if (strcmp8(argv[0], "cat") == 0) {
+        bool replace = false;
+        for (i = 1; i < argc && str_starts8(argv[i], "--"); i++)
+            replace |= str_starts8(argv[i], "--replace=");
+        if (replace && i < argc && str_starts8(argv[i], "(md)"))
+            return "(md) is BIOS memory here: writing it would overwrite the firmware's";
+    }
     if (strcmp8(argv[0], "dd") == 0)
         for (i = 1; i < argc; i++)
             if (str_starts8(argv[i], "of=(md)"))

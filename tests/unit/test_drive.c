@@ -270,7 +270,7 @@ TEST(cat_locate_escapes_case_and_number)
     ok_str(run_script("cat --locate=a --locatei=a (hd0)+1"),
            "Error: cat: --locate and --locatei cannot go together\n");
     ok_str(run_script("cat --number=2 (hd0)+1"),
-           "Error: cat: --number goes with --locate or --locatei\n");
+           "Error: cat: --number and --replace go with --locate or --locatei\n");
     ok_str(run_script("cat --locate=x --number=0 (hd0)+1"), "Error: cat: bad --number value '0'\n");
     no_disks();
 }

@@ -314,3 +314,32 @@ TEST(fat_dd_and_cmp)
     ok(strstr(run_script("dd if=(hd0)+1 of=(md)0x3E+1"), "Error: dd: BIOS-only: (md)") != NULL);
     teardown();
 }
+
+/* cat --replace writes over each match in place, as the real menus edit CONFIG.SYS. */
+TEST(fat_cat_replace)
+{
+    ok(setup());
+    test_sh("printf 'DEVICE=A,B,C\\r\\nfiles=30\\r\\n' > %s/config.sys && "
+            "MTOOLS_SKIP_CHECK=1 mcopy -o -i %s/a.img %s/config.sys ::/CONFIG.SYS", dir, dir, dir);
+    host_clear_disks();
+    drive_reset();
+    {
+        char a[96], b[96];
+        snprintf(a, sizeof(a), "%s/a.img", dir);
+        snprintf(b, sizeof(b), "%s/b.img", dir);
+        ok(host_add_disk(a, PLAT_DISK_HD, 0) == 0 && host_add_disk(b, PLAT_DISK_HD, 0) == 0);
+    }
+    ok_str(run_script("cat --locatei=\",\" --replace=\";\" --number=1 (hd0)/CONFIG.SYS\n"
+                      "cat --locate=FILES --replace=Files (hd0)/config.sys || echo case\n"
+                      "cat --locatei=FILES --replace=FILES (hd0)/config.sys\n"
+                      "cat (hd0)/config.sys"),
+           "0x8\ncase\n0xE\nDEVICE=A;B,C\r\nFILES=30\r\n");
+    /* a replacement that would run past the end is refused; the file stays its size */
+    ok(strstr(run_script("cat --locate=30 --replace=300000 (hd0)/config.sys"),
+              "would make it longer") != NULL);
+    ok(strstr(run_script("cat --locate=\\x0A --replace=\\x20 (md)0x300+1"),
+              "Error: cat: BIOS-only: (md)") != NULL);
+    ok(strstr(run_script("cat --decompress --locate=a --replace=b (hd0)/config.sys"),
+              "--replace writes the file itself") != NULL);
+    teardown();
+}
