@@ -18,6 +18,12 @@
 #include "../src/shell.h"
 
 #define LZ4_IN (1u << 20) /* compressed bytes read at least per refill */
+/*
+ * The most l->in grows to: the largest block (4 MiB) with its header and
+ * checksum and the next block's header. lz4frame's hint may ask for more
+ * only to skip a skippable frame (up to 4 GiB), which it takes in pieces.
+ */
+#define LZ4_IN_MAX ((4u << 20) + 64)
 
 /*
  * Whole blocks: lz4frame decodes a block straight into the caller's buffer
@@ -77,6 +83,7 @@ static int lz_refill(struct img_src *s, struct lz *l, size_t need)
 {
     size_t have = l->in_len - l->in_at, got = 0, want;
     int rc;
+    need = MIN(need, (size_t)LZ4_IN_MAX);
     if (need > l->in_cap) {
         uint8_t *bigger = malloc(need);
         if (!bigger)

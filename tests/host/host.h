@@ -8,6 +8,8 @@
 extern char host_bd_dir[4096];
 extern int host_power_action;
 extern const int *host_keys;
+/* The largest single allocation asked of plat_alloc (tests reset it to 0). */
+extern size_t host_alloc_max;
 extern size_t host_nkeys, host_keypos;
 extern bool host_capture_output;
 extern char *host_out;

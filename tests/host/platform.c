@@ -36,8 +36,11 @@ size_t host_out_len, host_out_cap;
 
 static struct timespec t0;
 
+size_t host_alloc_max;
+
 void *plat_alloc(size_t n)
 {
+    host_alloc_max = MAX(host_alloc_max, n);
     return malloc(n ? n : 1);
 }
 

@@ -461,3 +461,21 @@ TEST(image_lz4_without_size_top_takes_the_highest_range)
     host_memmap_set(NULL, 0);
     teardown();
 }
+
+/*
+ * Regression (fuzz_img_lz4, fuzz_img_vhd): a skippable frame that claims
+ * nearly 4 GiB made the refill allocate that much for its buffer. The
+ * buffer stays at a block's size; the stream is truncated, and says so.
+ */
+TEST(image_lz4_huge_skippable_frame_allocates_a_block_at_most)
+{
+    setup();
+    test_sh("printf 'P*M\\030\\360\\377\\377\\377' > skip.lz4; head -c 5000 /dev/zero >> skip.lz4");
+    host_alloc_max = 0;
+    ok(strstr(run_script("cat --decompress /skip.lz4 > nul"), "truncated") != NULL ||
+       strstr(run_script("cat --decompress /skip.lz4"), "truncated") != NULL);
+    ok(host_alloc_max <= (5u << 20));
+    if (host_alloc_max > (5u << 20))
+        printf("    largest allocation: %zu\n", host_alloc_max);
+    teardown();
+}
