@@ -28,7 +28,9 @@ static int cmp_exec(struct cmd_args *a)
         (a->opt[O_LENGTH].set && parse_unum(a->opt[O_LENGTH].value, &length)))
         return shell_error(-EINVAL, "cmp: bad --skip or --length value");
     for (int i = 0; i < 2 && rc == 0; i++) {
-        if ((rc = fs_open(a->argv[a->first + i], &f[i])) != 0)
+        char whole[64];
+        if ((rc = fs_open(fs_whole_device(a->argv[a->first + i], whole, sizeof(whole)),
+                          &f[i])) != 0)
             rc = shell_fail(rc, "cmp", a->argv[a->first + i]);
         else if (!(buf[i] = malloc(CMP_CHUNK)))
             rc = -ENOMEM;

@@ -23,17 +23,6 @@ static const char *operand(struct cmd_args *a, const char *name)
     return found;
 }
 
-/* A whole device "(hd1)" as the blocklist of all its sectors, into buf; else path. */
-static const char *as_path(const char *path, char *buf, size_t size)
-{
-    struct drive *d;
-    if (path[0] == '(' && path[strlen8(path) - 1] == ')' && dev_find(path, &d) == 0) {
-        snprintf(buf, size, "%s0+%llu", path, (unsigned long long)(drive_bytes(d) / 512));
-        return buf;
-    }
-    return path;
-}
-
 static int dd_exec(struct cmd_args *a)
 {
     static const char *const nums[] = { "bs", "count", "skip", "seek" };
@@ -60,8 +49,8 @@ static int dd_exec(struct cmd_args *a)
         return shell_error(-EINVAL, "dd: skip or seek is too large");
     from = v[2] * bs;
     to = v[3] * bs;
-    in = as_path(in, in_buf, sizeof(in_buf));
-    out = as_path(out, out_buf, sizeof(out_buf));
+    in = fs_whole_device(in, in_buf, sizeof(in_buf));
+    out = fs_whole_device(out, out_buf, sizeof(out_buf));
     if ((rc = fs_open(out, &f)) != 0)
         return shell_fail(rc, "dd", out);
     out_size = fs_size(f);

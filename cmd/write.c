@@ -21,20 +21,13 @@ static int write_exec(struct cmd_args *a)
     unsigned long long off = 0;
     const char *target;
     char *data, whole[64];
-    struct drive *d;
     size_t len;
     int rc;
     if (a->first + 1 >= a->argc)
         return shell_error(-EINVAL, "write: usage: write [--offset=N] FILE STRING");
     if (a->opt[O_OFFSET].set && parse_unum(a->opt[O_OFFSET].value, &off))
         return shell_error(-EINVAL, "write: bad --offset value '%s'", a->opt[O_OFFSET].value);
-    target = a->argv[a->first];
-    /* a whole device, (hd0): all its sectors as one blocklist */
-    if (target[0] == '(' && target[strlen8(target) - 1] == ')' && dev_find(target, &d) == 0) {
-        snprintf(whole, sizeof(whole), "%s0+%llu", target,
-                 (unsigned long long)(drive_bytes(d) / 512));
-        target = whole;
-    }
+    target = fs_whole_device(a->argv[a->first], whole, sizeof(whole));
     data = malloc(strlen8(a->rawv[a->first + 1]) * 3 + 1);
     if (!data)
         return -ENOMEM;

@@ -479,6 +479,17 @@ int fs_read_all(const char *path, char **pbuf, size_t *plen, size_t max)
     return 0;
 }
 
+const char *fs_whole_device(const char *path, char *buf, size_t size)
+{
+    struct drive *d;
+    size_t n = strlen8(path);
+    if (n > 2 && path[0] == '(' && path[n - 1] == ')' && dev_find(path, &d) == 0) {
+        snprintf(buf, size, "%s0+%llu", path, (unsigned long long)(drive_bytes(d) / 512));
+        return buf;
+    }
+    return path;
+}
+
 /* The boot volume: read the file, change the bytes, write it back whole (its size stays). */
 #define FS_REWRITE_MAX (16u << 20)
 static int write_at_by_rewrite(const char *path, uint64_t off, const void *buf, size_t len)

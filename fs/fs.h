@@ -147,5 +147,10 @@ int fs_write_file(const char *path, const void *buf, size_t len, bool append);
  * write beneath it.
  */
 int fs_write_at(const char *path, uint64_t off, const void *buf, size_t len);
+/*
+ * For the byte commands (write, dd, cmp): a bare device "(hd1)" as the
+ * blocklist of all its sectors, written into buf; any other path as it is.
+ */
+const char *fs_whole_device(const char *path, char *buf, size_t size);
 
 #endif

@@ -33,6 +33,8 @@ static const char *base_lower(const char *w, char *buf, size_t size)
 
 const char *bios_only(int argc, char **argv)
 {
+    static const char md_write[] = "(md) is BIOS memory here: writing it would overwrite the "
+                                   "firmware's";
     char base[64];
     int i;
     if (argc < 1)
@@ -48,19 +50,19 @@ const char *bios_only(int argc, char **argv)
             return "a memory address is grub4dos' BIOS memory (mapboot emulates read 0x8278, "
                    "the version date)";
         if (i < argc && argv[0][0] == 'w' && str_starts8(argv[i], "(md)"))
-            return "(md) is BIOS memory here: writing it would overwrite the firmware's";
+            return md_write;
     }
     if (strcmp8(argv[0], "cat") == 0) {
         bool replace = false;
         for (i = 1; i < argc && str_starts8(argv[i], "--"); i++)
             replace |= str_starts8(argv[i], "--replace=");
         if (replace && i < argc && str_starts8(argv[i], "(md)"))
-            return "(md) is BIOS memory here: writing it would overwrite the firmware's";
+            return md_write;
     }
     if (strcmp8(argv[0], "dd") == 0)
         for (i = 1; i < argc; i++)
             if (str_starts8(argv[i], "of=(md)"))
-                return "(md) is BIOS memory here: writing it would overwrite the firmware's";
+                return md_write;
     if (strcmp8(argv[0], "gfxmenu") == 0)
         return "gfxmenu runs a gfxboot theme, which is BIOS real-mode code";
     if (strcmp8(argv[0], "initscript") == 0)

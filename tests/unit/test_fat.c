@@ -306,6 +306,9 @@ TEST(fat_dd_and_cmp)
     /* a device into a blocklist, count in blocks; never past the end of the output */
     ok_str(run_script("dd if=(hd0) of=(hd1)1000+2 count=2\ncmp (hd0)+2 (hd1)1000+2 && echo copied"),
            "copied\n");
+    /* whole devices compare as devices: their sizes differ */
+    ok_str(run_script("cmp (hd0) (hd1) || echo differ"),
+           "Differ in size: 0x800000 [(hd0)], 0x100000 [(hd1)]\ndiffer\n");
     ok(strstr(run_script("dd if=(hd0) of=(hd1)1000+2 count=3"),
               "Error: dd: (hd1)1000+2 is 1024 bytes: 1536 at 0 would make it longer") != NULL);
     ok(strstr(run_script("dd if=(hd0)/spacer.bin of=(hd0)/frag.bin count=9"), "not count=9")
