@@ -15,6 +15,8 @@ static struct drive *drives;     /* whole drives, sorted by kind then number */
 static bool inited;
 static struct drive *boot_drive; /* may be a table drive, a partition, or our own (bd) */
 static bool boot_own;            /* boot_drive was made here and is freed here */
+/* partitions a table edit removed: kept, as something may point at them, until drive_reset */
+static struct drive *retired;
 static bool boot_found;
 
 static const char *const kind_prefix[DRIVE_KINDS] = { "fd", "hd", "cd", "bd", "md", "rd" };
@@ -271,6 +273,11 @@ void drive_reset(void)
 {
     while (drives)
         drive_remove(drives);
+    while (retired) {
+        struct drive *next = retired->next_part;
+        free_drive(retired);
+        retired = next;
+    }
     if (boot_drive && boot_own)
         free_drive(boot_drive);
     boot_drive = NULL;
@@ -419,6 +426,7 @@ int drive_add_partition(struct drive *d, int number, uint64_t start, uint64_t bl
     p->parent = d;
     p->start = start;
     p->part_type = type;
+    p->table_slot = -1;
     if (type_guid)
         memcpy(p->part_guid, type_guid, 16);
     p->next_part = *pp;
@@ -462,6 +470,59 @@ struct drive *drive_partitions(struct drive *d)
     }
     strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));
     return d->parts;
+}
+
+int drive_rescan_partitions(struct drive *d)
+{
+    struct drive fresh = *d, *np, **pp;
+    /* scan into a copy, so that the drives in the list stay where they are */
+    fresh.parts = NULL;
+    fresh.parts_scanned = false;
+    fresh.parts_rc = 0;
+    fresh.vol = NULL;
+    drive_partitions(&fresh);
+    d->parts_rc = fresh.parts_rc;
+    memcpy(d->parts_err, fresh.parts_err, sizeof(d->parts_err));
+    d->parts_scanned = true;
+    /* drop what went: unlisted, never freed (see drive.h) */
+    for (pp = &d->parts; *pp;) {
+        struct drive *p = *pp;
+        for (np = fresh.parts; np && np->part != p->part; np = np->next_part)
+            ;
+        if (np) {
+            pp = &p->next_part;
+            continue;
+        }
+        *pp = p->next_part;
+        fs_volume_forget(p);
+        p->next_part = retired;
+        retired = p;
+    }
+    /* update what stays, adopt what is new */
+    while ((np = fresh.parts) != NULL) {
+        struct drive *p;
+        fresh.parts = np->next_part;
+        for (pp = &d->parts; *pp && (*pp)->part < np->part; pp = &(*pp)->next_part)
+            ;
+        p = *pp;
+        if (p && p->part == np->part) {
+            if (p->start != np->start || p->blocks != np->blocks) {
+                fs_volume_forget(p);
+                p->start = np->start;
+                p->blocks = np->blocks;
+            }
+            p->part_type = np->part_type;
+            memcpy(p->part_guid, np->part_guid, sizeof(p->part_guid));
+            p->table_lba = np->table_lba;
+            p->table_slot = np->table_slot;
+            free_drive(np);
+        } else {
+            np->parent = d;
+            np->next_part = p;
+            *pp = np;
+        }
+    }
+    return d->parts_rc;
 }
 
 struct drive *drive_walk(struct drive *prev)

@@ -78,6 +78,9 @@ struct drive {
     uint64_t start;         /* first block in the parent */
     uint8_t part_type;      /* MBR type byte; 0xEE for a GPT entry */
     uint8_t part_guid[16];  /* GPT: the partition type GUID */
+    /* MBR: where the partition's entry is (for parttype, hide, makeactive...) */
+    uint64_t table_lba;     /* the block holding it: 0, or an EBR */
+    int table_slot;         /* 0-3 within that block; -1 for GPT */
     bool parts_scanned;
     struct drive *parts;    /* first partition (whole drives), in number order */
     struct drive *next_part;
@@ -147,6 +150,15 @@ struct drive *drive_boot(void);
 int drive_partition(struct drive *d, int n, struct drive **out);
 /* The first partition of d (NULL if none): iterate with ->next_part. */
 struct drive *drive_partitions(struct drive *d);
+
+/*
+ * Read d's partition table again after it was written, and bring the list
+ * up to date in place: a partition that stays keeps its drive (the root,
+ * maps and open files may point at it) with its new range and type, a new
+ * one is added, and one that went is unlisted but not freed, for the same
+ * reason. A partition whose range changed loses its mounted filesystem.
+ */
+int drive_rescan_partitions(struct drive *d);
 
 /*
  * Every device that may hold a filesystem, in table order: each whole drive,

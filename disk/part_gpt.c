@@ -284,3 +284,98 @@ out:
 }
 
 PARTMAP(gpt, 10) = { .name = "gpt", .scan = gpt_scan };
+
+/* ---- attributes, for hide and parttype (cmd/partition.c) ---- */
+
+/* The entry of partition idx in the copy of the table whose header is at lba. */
+static int load_entry(struct drive *d, uint64_t lba, uint32_t idx, uint8_t *blk,
+                      struct gpt_table *t, uint8_t **entry)
+{
+    const char *why;
+    char buf[80];
+    bool hdr_ok;
+    int rc = load_table(d, lba, blk, t, &hdr_ok, &why, buf, sizeof(buf));
+    if (rc == -EBADIMG)
+        return shell_error(rc, "%s: the GPT at block %llu is corrupt (%s); it is not changed",
+                           d->name, (unsigned long long)lba, why);
+    if (rc)
+        return rc;
+    if (idx >= t->h.n_entries)
+        return shell_error(-ENOENT, "%s: the GPT has no entry %u", d->name, idx);
+    *entry = t->entries + (size_t)idx * t->h.entry_size;
+    return 0;
+}
+
+int gpt_get_attr(struct drive *d, int idx, uint64_t *attr)
+{
+    struct gpt_table t = { 0 };
+    uint8_t *blk = malloc(d->block_size), *e;
+    int rc = blk ? load_entry(d, 1, (uint32_t)idx, blk, &t, &e) : -ENOMEM;
+    if (rc == 0)
+        *attr = le64(e + 48);
+    free(t.entries);
+    free(blk);
+    return rc;
+}
+
+/*
+ * Change the attributes in the copy of the table at lba, with new CRCs:
+ * the entry's block first, then the header, each read back and compared.
+ * Returns the header's AlternateLBA in *alt.
+ */
+static int set_attr_copy(struct drive *d, uint64_t lba, uint32_t idx, uint64_t mask,
+                         uint64_t value, uint64_t *alt)
+{
+    struct gpt_table t = { 0 };
+    uint32_t bs = d->block_size;
+    uint8_t *blk = malloc(2 * (size_t)bs), *e;
+    uint64_t off, eblock;
+    int rc = blk ? load_entry(d, lba, idx, blk, &t, &e) : -ENOMEM;
+    if (rc)
+        goto out;
+    *alt = t.h.alt_lba;
+    put_le64(e + 48, (le64(e + 48) & ~mask) | (value & mask));
+    /* the header as read, with its CRC field zeroed by check_header: new CRCs */
+    put_le32(blk + 88, crc32_ieee(0, t.entries, (size_t)t.h.n_entries * t.h.entry_size));
+    put_le32(blk + 16, crc32_ieee(0, blk, le32(blk + 12)));
+    /* an entry never straddles two blocks: entry sizes are multiples of 128 */
+    off = (uint64_t)idx * t.h.entry_size;
+    eblock = t.h.entries_lba + off / bs;
+    rc = drive_write(d, eblock, 1, t.entries + off / bs * bs);
+    if (rc == 0)
+        rc = drive_read(d, eblock, 1, blk + bs);
+    if (rc == 0 && memcmp(blk + bs, t.entries + off / bs * bs, bs) != 0)
+        rc = -EIO;
+    if (rc == 0)
+        rc = drive_write(d, lba, 1, blk);
+    if (rc == 0)
+        rc = drive_read(d, lba, 1, blk + bs);
+    if (rc == 0 && memcmp(blk + bs, blk, bs) != 0)
+        rc = -EIO;
+    if (rc)
+        rc = shell_error(rc, "%s: writing the GPT at block %llu failed: %s", d->name,
+                         (unsigned long long)lba, err_str(rc));
+out:
+    free(t.entries);
+    free(blk);
+    return rc;
+}
+
+int gpt_set_attr(struct drive *d, int idx, uint64_t mask, uint64_t value)
+{
+    uint64_t alt = 0, alt2;
+    /* both copies must be sound before either changes: one changed copy is still a table */
+    int rc = set_attr_copy(d, 1, (uint32_t)idx, 0, 0, &alt);
+    if (rc == 0 && (alt <= 1 || alt >= d->blocks))
+        rc = shell_error(-EBADIMG, "%s: the GPT's backup header is not on the disk (block "
+                         "%llu); it is not changed", d->name, (unsigned long long)alt);
+    if (rc == 0)
+        rc = set_attr_copy(d, alt, (uint32_t)idx, 0, 0, &alt2);
+    if (rc == 0)
+        rc = set_attr_copy(d, 1, (uint32_t)idx, mask, value, &alt);
+    if (rc == 0)
+        rc = set_attr_copy(d, alt, (uint32_t)idx, mask, value, &alt2);
+    if (rc == 0)
+        rc = drive_rescan_partitions(d);
+    return rc;
+}

@@ -25,10 +25,11 @@
  *   remembering every EBR visited, not by requiring forward links.
  */
 #include "drive.h"
+#include "part_edit.h"
 
 #include "../src/shell.h"
 
-#define MBR_TABLE 446
+
 #define MBR_MAX_LOGICALS 128  /* EBRs followed, and logical partitions, per disk */
 #define MBR_FIRST_LOGICAL 4
 
@@ -89,16 +90,29 @@ static bool plausible(const struct drive *d, const struct mbr_entry *e)
     return !is_empty(e) && e->start != 0 && e->start < d->blocks;
 }
 
-/* Add partition number unless it reaches past the disk (then warn). */
-static int add(struct drive *d, int number, uint64_t start, uint64_t count, uint8_t type)
+/*
+ * Add partition number unless it reaches past the disk (then warn). Its
+ * entry is slot `slot` of block table_lba, which the editing commands
+ * (disk/part_edit.c) change.
+ */
+static int add(struct drive *d, int number, uint64_t start, uint64_t count, uint8_t type,
+               uint64_t table_lba, int slot)
 {
+    int rc;
     if (start >= d->blocks || count > d->blocks - start) {
         shell_warn("%s: partition %d (blocks %llu+%llu) reaches past the end of the disk "
                    "(%llu blocks); skipped", d->name, number, (unsigned long long)start,
                    (unsigned long long)count, (unsigned long long)d->blocks);
         return 0;
     }
-    return drive_add_partition(d, number, start, count, type, NULL);
+    rc = drive_add_partition(d, number, start, count, type, NULL);
+    for (struct drive *p = d->parts; rc == 0 && p; p = p->next_part) {
+        if (p->part == number) {
+            p->table_lba = table_lba;
+            p->table_slot = slot;
+        }
+    }
+    return rc;
 }
 
 /*
@@ -155,7 +169,7 @@ static int walk_extended(struct walk *w, uint64_t ext_start, uint64_t ext_count)
                            (unsigned long long)start, e[0].count,
                            (unsigned long long)ext_start, (unsigned long long)ext_count);
             } else {
-                rc = add(d, number, start, e[0].count, e[0].type);
+                rc = add(d, number, start, e[0].count, e[0].type, ebr, 0);
                 if (rc)
                     return rc;
             }
@@ -201,7 +215,7 @@ static int mbr_scan(struct drive *d)
     rc = 0;
     for (int i = 0; i < 4 && rc == 0; i++)
         if (!is_empty(&e[i]))
-            rc = add(d, i, e[i].start, e[i].count, e[i].type);
+            rc = add(d, i, e[i].start, e[i].count, e[i].type, 0, i);
     /* the block buffer is reused by the walk: e[] holds all we need of block 0 */
     for (int i = 0; i < 4 && rc == 0; i++)
         if (!is_empty(&e[i]) && is_extended(e[i].type))
