@@ -265,7 +265,7 @@ int menu_boot_entry(struct menu *m, struct script *s, size_t from, size_t to, co
     con_printf("  Booting '%s'\n\n", title);
     entry_output_mark = con_screen_bytes;
     rc = shell_run_block(s, from, to, true);
-    if (shell.flow == FLOW_QUIT || shell.exit_app)
+    if (shell.flow == FLOW_QUIT || shell.flow == FLOW_ENTRY || shell.exit_app)
         return rc;
     if (rc >= 0 && boot_have_loader()) {
         rc = boot_run();

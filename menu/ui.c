@@ -325,6 +325,12 @@ static void run_entry(struct menu *m, int i)
         int rc;
         m->current = i;
         rc = menu_boot_entry(m, m->s, m->entries[i].from, m->entries[i].to, m->entries[i].title);
+        if (shell.flow == FLOW_ENTRY) {
+            /* goto N: that entry runs next, as if chosen (bounded like the fallbacks) */
+            shell.flow = FLOW_NONE;
+            i = shell.goto_entry;
+            continue;
+        }
         if (rc < 0 && !shell.exit_app && shell.flow != FLOW_QUIT && tried - 1 < m->nfallback &&
             m->fallback[tried - 1] != i) {
             shell.flow = FLOW_NONE;

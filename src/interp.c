@@ -12,7 +12,8 @@
 #include "platform.h"
 #include "shell.h"
 
-struct shell_state shell = { .errorcheck = true, .debug = 1, .root = "(bd)" };
+struct shell_state shell = { .errorcheck = true, .debug = 1, .root = "(bd)",
+                             .cmd_path = SHELL_CMD_PATH };
 uint64_t shell_menu_us;
 
 TABLE_DEFINE(const struct command, commands);
@@ -181,6 +182,39 @@ static void parse_error(int *rc, struct script *s, size_t i, const char *msg)
     shell.parse_line = s->lineno[i];
 }
 
+/*
+ * A menu ends at its first font glyph line, "5173:1010...": grub4dos'
+ * config reader stops there and loads the glyphs at the end of the file as
+ * the menu's font (a line starting with an upper-case hex digit, with ':'
+ * as its fifth character and no blank or '=' before it). A batch file
+ * (!BAT) has no such rule. Returns the length of text before that line.
+ */
+static size_t before_glyphs(const char *text, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    if (len - i >= 4 && memcmp(text + i, "!BAT", 4) == 0)
+        return len;
+    while (i < len) {
+        size_t line = i, k;
+        while (i < len && (text[i] == ' ' || text[i] == '\t'))
+            i++;
+        if (i < len && ((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'A' && text[i] <= 'F'))) {
+            for (k = 1; k < 4 && i + k < len; k++)
+                if (text[i + k] == ' ' || text[i + k] == '=' || text[i + k] == '\t' ||
+                    text[i + k] == '\n')
+                    break;
+            if (k == 4 && i + 4 < len && text[i + 4] == ':')
+                return line;
+        }
+        while (i < len && text[i] != '\n')
+            i++;
+        i++;
+    }
+    return len;
+}
+
 int script_parse(const char *name, const char *text, size_t len, int first_lineno,
                  struct script **out)
 {
@@ -201,6 +235,7 @@ int script_parse(const char *name, const char *text, size_t len, int first_linen
     for (i = 0; i < len && text[i]; i++)
         ;
     len = i;
+    len = before_glyphs(text, len);
     for (i = 0; i < len; i++)
         if (text[i] == '\n')
             n++;
@@ -308,30 +343,53 @@ static void report(const char *name, int rc)
         con_printf("Error: %s: %s\n", name, err_str(rc));
 }
 
-/* Is word a file we could run as a batch file? Returns its resolved path. */
-static bool find_batch(const char *word, char *out, size_t size)
+/* Is cand a file (not a directory)? Its resolved path goes to out. */
+static bool is_file(const char *cand, char *out, size_t size)
 {
     struct fs_file *f;
-    char cand[FS_PATH_MAX];
-    if (strchr8(word, '/') || word[0] == '(') {
-        strlcpy8(cand, word, sizeof(cand));
-    } else {
-        /* bare names: the root directory first, then @path */
-        snprintf(cand, sizeof(cand), "%s", word);
-        if (fs_resolve(cand, out, size) == 0 && fs_open(out, &f) == 0) {
-            bool dir = fs_is_dir(f);
-            fs_close(f);
-            if (!dir)
-                return true;
-        }
-        snprintf(cand, sizeof(cand), "%s%s", var_get("@path"), word);
-    }
+    bool dir;
     if (fs_resolve(cand, out, size) != 0 || fs_open(out, &f) != 0)
         return false;
-    {
-        bool dir = fs_is_dir(f);
-        fs_close(f);
-        return !dir;
+    dir = fs_is_dir(f);
+    fs_close(f);
+    return !dir;
+}
+
+/*
+ * Where grub4dos finds an external command: a path as it is; a bare name in
+ * the root directory, then in the command path (command --set-path,
+ * (bd)/efi/grub/ at first), then both again with each of command
+ * --set-ext's extensions when the name has no dot.
+ */
+bool shell_find_external(const char *word, char *out, size_t size)
+{
+    char cand[FS_PATH_MAX];
+    const char *ext = NULL, *next;
+    if (strchr8(word, '/') || word[0] == '(')
+        return is_file(word, out, size);
+    /* ext NULL: the name as it is; then each extension of the list in turn */
+    for (;;) {
+        int len = 0;
+        if (ext) {
+            next = strchr8(ext, ';');
+            len = next ? (int)(next - ext) : (int)strlen8(ext);
+        }
+        if (!ext || (len > 0 && !strchr8(word, '.'))) {
+            snprintf(cand, sizeof(cand), "%s%.*s", word, len, ext ? ext : "");
+            if (is_file(cand, out, size))
+                return true;
+            snprintf(cand, sizeof(cand), "%s%s%.*s", shell.cmd_path, word, len, ext ? ext : "");
+            if (is_file(cand, out, size))
+                return true;
+        }
+        if (!ext)
+            ext = shell.cmd_ext;
+        else if ((next = strchr8(ext, ';')) != NULL)
+            ext = next + 1;
+        else
+            return false;
+        if (!*ext)
+            return false;
     }
 }
 
@@ -362,7 +420,10 @@ static __attribute__((noinline)) int exec_command(const struct command *cmd, int
 static __attribute__((noinline)) int exec_batch(int argc, char **argv)
 {
     char path[FS_PATH_MAX];
-    if (!find_batch(argv[0], path, sizeof(path)))
+    struct script *m = module_find(argv[0]);
+    if (m)
+        return shell_run_script(m, argc, argv);
+    if (!shell_find_external(argv[0], path, sizeof(path)))
         return 1;
     return shell_call_file(path, argc, argv);
 }
@@ -532,7 +593,8 @@ static int split_pieces(const char *part, size_t len, struct piece *pc)
             word_start = true;
             continue;
         }
-        if (part[i] == '\\' && i + 1 < len) {
+        if (part[i] == '\\' && !quoted && i + 1 < len) {
+            /* grub4dos: a backslash escapes outside quotes only; "\" is a backslash */
             i += 2;
             word_start = false;
             continue;
@@ -751,7 +813,7 @@ static const char *next_part(const char *p)
 {
     bool quoted = false, word_start = true;
     for (const char *q = p; *q; q++) {
-        if (*q == '\\' && q[1]) {
+        if (*q == '\\' && !quoted && q[1]) {
             q++;
             word_start = false;
             continue;

@@ -93,6 +93,12 @@ int script_load(const char *path, struct script **out);
 int shell_exec_argv(int argc, char **argv, char **rawv);
 /* Load a batch file and run it with argv (argv[0] is %0). */
 int shell_call_file(const char *path, int argc, char **argv);
+/*
+ * Find the file an external command names, as grub4dos does: a path as it
+ * is; a bare name in the root directory, then in shell.cmd_path, then with
+ * each of shell.cmd_ext's extensions. The resolved path goes to out.
+ */
+bool shell_find_external(const char *word, char *out, size_t size);
 /* `call :label args`: run from the label in the current batch file. */
 int shell_call_label(const char *label, int argc, char **argv);
 /* Request a jump (goto); ":eof" returns from the batch or call. */
@@ -113,6 +119,20 @@ void shell_frame_args(int *argc, char ***argv);
 const char *shell_frame_file(void);
 /* Run a whole script as a batch file, with argv[0] as %0. */
 int shell_run_script(struct script *s, int argc, char **argv);
+
+/*
+ * Batch files loaded as commands by insmod (src/modules.c). A name is
+ * matched ignoring case; the registry holds a reference to each script.
+ */
+#define MODULES_MAX 64
+/* What insmod FILE names the module: FILE's last component ("(bd)/a/B.G4B" -> "B.G4B"). */
+const char *module_name(const char *path);
+struct script *module_find(const char *name);
+int module_add(const char *name, struct script *s);
+/* Unload name, or every module for "*"; returns how many went. */
+int module_remove(const char *name);
+/* The i-th module's name, or NULL past the last. */
+const char *module_at(int i);
 /* Run one line typed at the command line (no file, no blocks). */
 int shell_run_line(const char *line);
 /*
@@ -130,8 +150,10 @@ enum flow {
     FLOW_RETURN,    /* leave the current call (goto :eof) */
     FLOW_QUIT,      /* leave mapboot (exit_g4d) or restart the menu (configfile) */
     FLOW_CANCEL,    /* Ctrl-C: unwind every script level up to the entry or prompt */
+    FLOW_ENTRY,     /* goto N in a menu: leave the entry and run entry shell.goto_entry */
 };
 
+#define SHELL_CMD_PATH "(bd)/efi/grub/" /* grub4dos for UEFI's command path */
 #define SHELL_MAX_ARGS 256 /* words in one command: kernel command lines are long */
 #define VAR_NAME_MAX 64
 #define VAR_VALUE_MAX 4096
@@ -149,6 +171,9 @@ struct shell_state {
     int debug;               /* grub4dos' debug level: 0 off, 1 normal (the default), 2 on */
     enum flow flow;
     char flow_label[VAR_NAME_MAX + 2];
+    int goto_entry;          /* FLOW_ENTRY's menu entry */
+    char cmd_path[96];       /* command --set-path: where bare command names are found */
+    char cmd_ext[64];        /* command --set-ext: ";"-separated extensions tried too */
     int exit_code;
     bool block_entered;      /* set by the '{' pseudo-command */
     bool err_printed;        /* the current failure was reported already */

@@ -76,7 +76,7 @@ static const char *builtin(const char *name)
     if (strcmp8(name, "@boot") == 0)
         return "(bd)";
     if (strcmp8(name, "@path") == 0)
-        return "(bd)/efi/grub/";
+        return shell.cmd_path;
     if (strcmp8(name, "@uefi") == 0)
         return plat_is_uefi ? "1" : "0";
     if (strcmp8(name, "@menu_ms") == 0) {

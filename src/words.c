@@ -321,12 +321,15 @@ char *words_raw(int argc, char **rawv, int i)
     if (!(out = malloc(n + 1)))
         return NULL;
     /* the quotes go; a backslash and what it escapes stay, for str_unescape */
+    bool quoted = false;
     o = out;
     for (size_t k = 0; k < n; k++) {
-        if (rawv[i][k] == '\\' && k + 1 < n) {
+        if (rawv[i][k] == '\\' && !quoted && k + 1 < n) {
             *o++ = rawv[i][k++];
             *o++ = rawv[i][k];
-        } else if (rawv[i][k] != '"') {
+        } else if (rawv[i][k] == '"') {
+            quoted = !quoted;
+        } else {
             *o++ = rawv[i][k];
         }
     }
@@ -377,7 +380,8 @@ int words_split(const char *text, int *pargc, char ***pargv, char ***prawv)
         }
         rawv[argc] = strndup8(p, (size_t)(text + tlen - p));
         for (; p < text + tlen; p++) {
-            if (*p == '\\' && p + 1 < text + tlen) {
+            if (*p == '\\' && !quoted && p + 1 < text + tlen) {
+                /* as in grub4dos, only outside quotes: "\" is one backslash */
                 p++;
                 sb_add(&w, p, 1);
             } else if (*p == '"') {
@@ -395,10 +399,7 @@ int words_split(const char *text, int *pargc, char ***pargv, char ***prawv)
             break;
         }
         argc++;
-        if (quoted) {
-            rc = shell_error(-ESYNTAX, "unclosed quote");
-            break;
-        }
+        /* a quote left open runs to the end of the line, as in grub4dos */
     }
     if (rc) {
         words_free(argc, argv, rawv);

@@ -44,6 +44,9 @@ void test_reset(void)
     shell.where_file = NULL;
     shell.retstr[0] = 0;
     strcpy(shell.root, "(bd)");
+    strcpy(shell.cmd_path, SHELL_CMD_PATH);
+    shell.cmd_ext[0] = 0;
+    module_remove("*");
     free(shell.configfile);
     shell.configfile = NULL;
     shell.exit_app = false;
