@@ -14,7 +14,7 @@ static const struct opt map_opts_desc[] = {
     [O_RO] = { "--read-only", OPT_FLAG },
     [O_FAKE] = { "--fake-write", OPT_FLAG },
     [O_UNMAP] = { "--unmap", OPT_VALUE },
-    [O_STATUS] = { "--status", OPT_FLAG },
+    [O_STATUS] = { "--status", OPT_OPTVALUE },
     [O_NOHOOK] = { "--no-hook", OPT_FLAG },
     [O_NONFIT] = { "--no-nfit", OPT_FLAG },
     [O_HOOK] = { "--hook", OPT_IGNORED },
@@ -34,6 +34,7 @@ static const struct opt map_opts_desc[] = {
     { "--disable-lba-mode", OPT_IGNORED },
     { "--swap-drive", OPT_IGNORED },
     { "--in-situ", OPT_IGNORED },
+    { "--in-place", OPT_IGNORED }, /* a map without --mem is in place anyway */
     { NULL, 0 },
 };
 
@@ -77,6 +78,31 @@ static int status(void)
     return n ? n : 1;
 }
 
+/*
+ * --status=N: is drive number N (3 for (fd3), 0x80 for (hd0)) mapped? As in
+ * grub4dos for UEFI: nothing printed, the value is its size in sectors (0,
+ * false, when it is not a mapped drive) and %?% its start sector, which for
+ * a RAM drive is its address / 512 and for one in place is 0 here.
+ */
+static int status_of(const char *num)
+{
+    unsigned long long n, sectors;
+    char start[24];
+    struct drive *d;
+    if (parse_unum(num, &n) || n > 0xFF)
+        return shell_error(-EINVAL, "map: --status=%s: expected a drive number", num);
+    d = drive_by_number((int)n);
+    if (!d || !drive_is_mapped(d)) {
+        shell_set_retval(0);
+        return 0;
+    }
+    sectors = drive_bytes(d) / 512;
+    snprintf(start, sizeof(start), "0x%llx", (unsigned long long)(drive_map_ram(d) / 512));
+    shell_set_retstr(start);
+    shell_set_retval((long long)sectors);
+    return sectors > INT32_MAX ? INT32_MAX : (int)sectors;
+}
+
 /* --unmap=LIST: drive names or numbers, comma separated ("(hd1),0xA0"). */
 static int unmap(const char *list)
 {
@@ -112,7 +138,7 @@ static int map_exec(struct cmd_args *a)
     struct drive *d;
     int rc;
     if (a->opt[O_STATUS].set)
-        return status();
+        return a->opt[O_STATUS].value ? status_of(a->opt[O_STATUS].value) : status();
     if (a->opt[O_UNMAP].set)
         return unmap(a->opt[O_UNMAP].value);
     /* grub4dos menus say `map --hook` after their maps: here a map is live at once */
@@ -145,7 +171,7 @@ static int map_exec(struct cmd_args *a)
 
 COMMAND(map, map_exec,
         "map [--mem[=ADDR]] [--top] [--read-only | --fake-write] [--no-nfit] SOURCE TARGET\n"
-        "map --status | --unmap=DRIVES",
+        "map --status[=N] | --unmap=DRIVES",
         "Make a drive of SOURCE (an image file, a drive, or a blocklist such as\n"
         "(md)0x800+100). TARGET: (hd) or (cd) or (fd) for the next free number, (hdN),\n"
         "(cdN), (fdN), (0xNN) or (rd); a drive that exists is never replaced.\n"
@@ -155,6 +181,8 @@ COMMAND(map, map_exec,
         "  --fake-write   writes go to RAM and read back; the source never changes\n"
         "  --status       list the mapped drives, then the firmware's count of BlockIo\n"
         "                 devices and the free memory; --unmap=(hd1),0xA0 removes them\n"
+        "  --status=N     is drive number N (3, 0x80) mapped? Its size in sectors is the\n"
+        "                 value (0: no), %?% its start (RAM address / 512; 0 in place)\n"
         "  --no-hook      keep the drive mapboot's own instead of showing it to the\n"
         "                 firmware as a BlockIo disk (which is the default)\n"
         "  --no-nfit      do not describe this RAM drive to the booted OS (no NFIT\n"
@@ -167,7 +195,7 @@ COMMAND(map, map_exec,
         "Image files may be gzip or lz4 compressed (decoded into RAM: --mem only), VHD\n"
         "(fixed, dynamic, differencing) or VHDX, and combined (.vhd.gz). A VHD or VHDX\n"
         "in place is read-only unless --fake-write; --status names the formats.\n"
-        "--hook, --unhook, --rehook and grub4dos' BIOS options are accepted and do\n"
+        "--hook, --unhook, --rehook, --in-place and grub4dos' BIOS options are accepted and do\n"
         "nothing: a map is live at once.\n"
         "%?% is the new drive's name.",
         map_opts_desc);

@@ -63,6 +63,17 @@ const char *bios_only(int argc, char **argv)
         for (i = 1; i < argc; i++)
             if (str_starts8(argv[i], "of=(md)"))
                 return md_write;
+    if (strcmp8(argv[0], "map") == 0)
+        for (i = 1; i < argc; i++)
+            if (str_starts8(argv[i], "--rd-base") || str_starts8(argv[i], "--rd-size"))
+                return "map --rd-base and --rd-size put (rd) at a fixed memory address, "
+                       "which is the firmware's here; map an image to (rd) instead";
+    if (strcmp8(argv[0], "insmod") == 0 && argc >= 2) {
+        size_t n = strlen8(argv[1]);
+        if (n > 4 && strcasecmp8(argv[1] + n - 4, ".mod") == 0)
+            return "a .mod package holds grub4dos binary modules, machine code for its BIOS "
+                   "build; mapboot runs batch files";
+    }
     if (strcmp8(argv[0], "gfxmenu") == 0)
         return "gfxmenu runs a gfxboot theme, which is BIOS real-mode code";
     if (strcmp8(argv[0], "initscript") == 0)

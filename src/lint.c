@@ -11,6 +11,9 @@ struct lint {
     int line;
     int count, warnings;
     void (*report)(const char *file, int line, const char *msg);
+    /* commands the file loads with insmod (names known before it runs) */
+    char *modules[32];
+    int nmodules;
 };
 
 static void problem(struct lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -43,12 +46,51 @@ static bool dynamic(const char *w)
     return strchr8(w, '%') != NULL;
 }
 
+/* goto N, +N, -N: a menu entry number, no label */
+static bool entry_number(const char *w)
+{
+    if (*w == '+' || *w == '-')
+        w++;
+    if (!*w)
+        return false;
+    for (; *w; w++)
+        if (*w < '0' || *w > '9')
+            return false;
+    return true;
+}
+
+/*
+ * A missing label is a warning: the line runs until the jump, where the
+ * script stops with an error (grub4dos ends it quietly), and a file can
+ * have a jump that is never reached.
+ */
 static void check_label(struct lint *l, const char *label, const char *cmd)
 {
     if (dynamic(label) || strcasecmp8(label, ":eof") == 0 || strcasecmp8(label, "eof") == 0)
         return;
+    if (strcmp8(cmd, "goto") == 0 && entry_number(label))
+        return;
     if (shell_find_label(l->s, label, l->begin, l->end) < 0)
-        problem(l, "%s to a missing label '%s'", cmd, label);
+        warning(l, "%s to a missing label '%s'", cmd, label);
+}
+
+static bool loaded_module(struct lint *l, const char *name)
+{
+    for (int i = 0; i < l->nmodules; i++)
+        if (strcasecmp8(l->modules[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* insmod FILE [NAME]: NAME, or FILE's last component, is a command from then on. */
+static void note_module(struct lint *l, int argc, char **argv)
+{
+    const char *name;
+    if (argc < 2 || strcmp8(argv[0], "insmod") != 0 || l->nmodules >= (int)ARRAY_SIZE(l->modules))
+        return;
+    name = argc >= 3 ? argv[2] : module_name(argv[1]);
+    if (!dynamic(name) && !loaded_module(l, name))
+        l->modules[l->nmodules++] = strdup8(name);
 }
 
 static void check_words(struct lint *l, int argc, char **argv)
@@ -65,9 +107,14 @@ static void check_words(struct lint *l, int argc, char **argv)
     }
     c = command_lookup(argv[0]);
     if (!c) {
-        /* a path may name a batch file, which only exists at boot time */
-        if (!strchr8(argv[0], '/') && argv[0][0] != '(')
-            problem(l, "unknown command '%s'", argv[0]);
+        /*
+         * A path may name a batch file, which only exists at boot time. Any
+         * other unknown name is a warning, not an error: grub4dos looks for
+         * an external command of that name (command --set-path) and, not
+         * finding one, says so and carries on, as mapboot does.
+         */
+        if (!strchr8(argv[0], '/') && argv[0][0] != '(' && !loaded_module(l, argv[0]))
+            warning(l, "unknown command '%s'", argv[0]);
         return;
     }
     memset(res, 0, sizeof(res));
@@ -99,8 +146,23 @@ static void check_words(struct lint *l, int argc, char **argv)
         check_words(l, argc - first - 1, argv + first + 1);
 }
 
+/* A quote left open: grub4dos (and mapboot) take the rest of the line into it. */
+static bool unclosed_quote(const char *t)
+{
+    bool quoted = false;
+    for (; *t; t++) {
+        if (*t == '\\' && !quoted && t[1])
+            t++;
+        else if (*t == '"')
+            quoted = !quoted;
+    }
+    return quoted;
+}
+
 static void check_text(struct lint *l, const char *text)
 {
+    if (unclosed_quote(text))
+        warning(l, "unclosed quote: it runs to the end of the line");
     char **cmds;
     int n;
     if (shell_split_commands(text, &cmds, &n) < 0) {
@@ -127,10 +189,32 @@ static bool is_title(const char *t)
            (str_starts_case8(t, "iftitle") && (is_space((unsigned char)t[7]) || !t[7]));
 }
 
+/* Every insmod in the file, before any line is checked: a module may be used above its insmod. */
+static void find_modules(struct lint *l)
+{
+    for (size_t i = 0; i < l->s->nlines; i++) {
+        char **cmds;
+        int n;
+        if (!strstr8(l->s->lines[i], "insmod") || shell_split_commands(l->s->lines[i], &cmds, &n))
+            continue;
+        for (int k = 0; k < n; k++) {
+            int argc;
+            char **argv, **rawv;
+            if (words_split(cmds[k], &argc, &argv, &rawv) == 0) {
+                note_module(l, argc, argv);
+                words_free(argc, argv, rawv);
+            }
+            free(cmds[k]);
+        }
+        free(cmds);
+    }
+}
+
 int lint_script(struct script *s, void (*report)(const char *file, int line, const char *msg),
                 int *warnings)
 {
     struct lint l = { .s = s, .report = report };
+    find_modules(&l);
     for (size_t i = 0; i < s->nlines; i++) {
         const char *t = s->lines[i];
         while (is_space((unsigned char)*t))
@@ -181,5 +265,7 @@ int lint_script(struct script *s, void (*report)(const char *file, int line, con
     }
     if (warnings)
         *warnings += l.warnings;
+    for (int i = 0; i < l.nmodules; i++)
+        free(l.modules[i]);
     return l.count;
 }

@@ -70,9 +70,9 @@ TEST(lint_examples_are_clean)
 
 TEST(lint_unknown_command)
 {
-    ok_str(lint("echo a\nnosuch arg\n"), "2: unknown command 'nosuch'\n");
+    ok_str(lint("echo a\nnosuch arg\n"), "2: warning: unknown command 'nosuch'\n");
     ok_str(lint("echo a && nosuch ;; calc 1 | bogus\n"),
-           "1: unknown command 'nosuch'\n1: unknown command 'bogus'\n");
+           "1: warning: unknown command 'nosuch'\n1: warning: unknown command 'bogus'\n");
 }
 
 TEST(lint_unknown_option)
@@ -87,18 +87,18 @@ TEST(lint_unknown_option)
 TEST(lint_missing_labels)
 {
     ok_str(lint("!BAT\ngoto nowhere\ncall :nothere a\ngoto :eof\ngoto eof\ngoto %dyn%\n"),
-           "2: goto to a missing label 'nowhere'\n3: call to a missing label ':nothere'\n");
+           "2: warning: goto to a missing label 'nowhere'\n3: warning: call to a missing label ':nothere'\n");
     ok_str(lint("!BAT\ngoto THERE\n:there\n"), "");
-    ok_str(lint("!BAT\ngoto x\n::x\n"), "2: goto to a missing label 'x'\n");
+    ok_str(lint("!BAT\ngoto x\n::x\n"), "2: warning: goto to a missing label 'x'\n");
 }
 
 /* A menu entry runs alone: a label in another entry is missing for its goto. */
 TEST(lint_labels_per_menu_entry)
 {
     ok_str(lint("title a\ngoto x\ntitle b\n:x\necho b\ngoto x\n"),
-           "2: goto to a missing label 'x'\n");
+           "2: warning: goto to a missing label 'x'\n");
     ok_str(lint("title a\n!BAT\ncall :sub\ngoto :eof\n:sub\necho s\ntitle b\ncall :sub\n"),
-           "8: call to a missing label ':sub'\n");
+           "8: warning: call to a missing label ':sub'\n");
 }
 
 TEST(lint_nested_commands)
@@ -108,18 +108,18 @@ TEST(lint_nested_commands)
                 "checkrange 1:2 badthree\n"
                 "call badfour\n"
                 "call echo fine\n"),
-           "1: unknown command 'badone'\n"
-           "2: unknown command 'badtwo'\n"
-           "3: unknown command 'badthree'\n"
-           "4: unknown command 'badfour'\n");
+           "1: warning: unknown command 'badone'\n"
+           "2: warning: unknown command 'badtwo'\n"
+           "3: warning: unknown command 'badthree'\n"
+           "4: warning: unknown command 'badfour'\n");
 }
 
 TEST(lint_else_and_iftitle)
 {
-    ok_str(lint("!BAT\nif a==b {\necho x\n} else badelse\n"), "4: unknown command 'badelse'\n");
+    ok_str(lint("!BAT\nif a==b {\necho x\n} else badelse\n"), "4: warning: unknown command 'badelse'\n");
     ok_str(lint("!BAT\nif a==b {\necho x\n} else if a==c {\nbadinner\n} else {\n}\n"),
-           "5: unknown command 'badinner'\n");
-    ok_str(lint("iftitle [badcond x] T\necho a\n"), "1: unknown command 'badcond'\n");
+           "5: warning: unknown command 'badinner'\n");
+    ok_str(lint("iftitle [badcond x] T\necho a\n"), "1: warning: unknown command 'badcond'\n");
     ok_str(lint("iftitle [if exist /x] T\necho a\n"), "");
     ok_str(lint("iftitle T\necho a\n"), "1: iftitle needs [CONDITION] before the title\n");
 }
@@ -133,7 +133,8 @@ TEST(lint_titles_and_paths_are_not_commands)
 /* Regression: syntax errors inside a line are reported, not run into. */
 TEST(lint_line_syntax)
 {
-    ok_str(lint("echo \"unclosed\n"), "1: unclosed quote\n");
+    ok_str(lint("echo \"unclosed\n"), "1: warning: unclosed quote: it runs to the end of the line\n");
+    ok_str(lint("if \"%~1\"==\"\\\" echo backslash\n"), "");
     ok_str(lint("echo a >\n"), "1: '>' needs one file name after it\n");
     ok_str(lint("echo a > f g\n"), "1: '>' needs one file name after it\n");
 }
@@ -142,7 +143,7 @@ TEST(lint_line_syntax)
 TEST(lint_unbalanced_braces)
 {
     ok_str(lint("echo a\n}\nnosuch\n"),
-           "2: '}' without a matching '{'\n3: unknown command 'nosuch'\n");
+           "2: '}' without a matching '{'\n3: warning: unknown command 'nosuch'\n");
     ok_str(lint("if a==a {\necho a\n"), "1: '{' is not closed\n");
     /* the scan goes on past an error: every broken line is listed */
     ok_str(lint("title a\nif a==a {\ntitle b\necho b\n}\n"),
@@ -153,7 +154,7 @@ TEST(lint_unbalanced_braces)
 
 TEST(lint_line_numbers_with_crlf)
 {
-    ok_str(lint("echo a\r\n\r\n# x\r\nnosuch\r\n"), "4: unknown command 'nosuch'\n");
+    ok_str(lint("echo a\r\n\r\n# x\r\nnosuch\r\n"), "4: warning: unknown command 'nosuch'\n");
 }
 
 /* Regression: a 100000-character line and a file of many lines. */
@@ -164,7 +165,7 @@ TEST(lint_big_inputs)
     memcpy(t, "echo ", 5);
     memset(t + 5, 'z', n);
     strcpy(t + 5 + n, "\nbad\n");
-    ok_str(lint(t), "2: unknown command 'bad'\n");
+    ok_str(lint(t), "2: warning: unknown command 'bad'\n");
     free(t);
     t = malloc(20000 * 8 + 16);
     t[0] = 0;
@@ -197,10 +198,31 @@ TEST(lint_bios_only_constructs_warn)
                 "chainloader --force /NTLDR\n"
                 "chainloader (hd0)+1\n"
                 "Fn.x\n"),
-           strcat(want, "8: unknown command 'Fn.x'\n"));
+           strcat(want, "8: warning: unknown command 'Fn.x'\n"));
     /* run: an error naming the construct, which errorcheck and || see */
     ok_str(run_script("call Fn.11 a b || echo failed"),
            "Error: Fn.11: BIOS-only: " "grub4dos' internal functions (Fn.N) are addresses in its "
            "BIOS build\nfailed\n");
     ok(strstr(run_script("kernel /memdisk"), "Error: kernel: BIOS-only: memdisk") != NULL);
+}
+
+/* [dialect]: what real menus do that lint must know */
+TEST(lint_knows_insmod_names_and_entry_gotos)
+{
+    /* a module may be used above its insmod (a label called first, say) */
+    ok_str(lint("snake\ninsmod /grub4dos/snake\ninsmod /x/run.g4b tool\ntool a\n"), "");
+    ok_str(lint("title a\ngoto 1\ntitle b\ngoto -1\n"), "");
+    ok_str(lint("insmod (3)/F6.MOD > nul\nfat copy a b\n"),
+           "1: warning: BIOS-only: a .mod package holds grub4dos binary modules, machine code for "
+           "its BIOS build; mapboot runs batch files\n2: warning: unknown command 'fat'\n");
+    ok_str(lint("map --rd-base=0x4000000\nmap --status=3 && map --unmap=3\nmap --in-place ()+1 (hd0)\n"),
+           "1: warning: BIOS-only: map --rd-base and --rd-size put (rd) at a fixed memory address, "
+           "which is the firmware's here; map an image to (rd) instead\n");
+    ok_str(lint("title a\necho a\n5173:10100810082000003FF8010001000100FFFE010002800280044008203018C006\n"),
+           "");
+    ok_str(lint("parttype (hd0,1) > nul\nmakeactive --status\npartnew --active (hd0,3) 0 /a.iso\n"
+                "hide (hd0,0)\nunhide (hd0,0)\ngeometry (hd0)\ncommand --set-path=/x\n"
+                "graphicsmode -1 800\nfont /u.hex\nsplashimage /a.jpg\nterminal\npxe detect\n"
+                "delmod -l x\n"),
+           "");
 }

@@ -341,3 +341,21 @@ TEST(load_starts_drivers_and_connects)
     ok(!boot_have_loader()); /* a driver is not something to boot */
     teardown();
 }
+
+/* map --status=N: grub4dos for UEFI's test of one drive: its sectors are the value, %?% its start */
+TEST(map_status_of_one_drive)
+{
+    setup();
+    ok_str(run_script("map --status=0x81 || echo none %@retval%\n"
+                      "map --no-hook (hd0)/inner.bin (hd1) > nul\n"
+                      "map --status=0x81 > nul\necho %@retval% %?%\n"
+                      "map --status=0x80 || echo not a map\n"
+                      "map --status=0x100\n"),
+           "none 0\n6144 0x0\nnot a map\n"
+           "Error: map: --status=0x100: expected a drive number\n");
+    ok(strstr(run_script("map --mem --no-hook (hd0)/inner.bin (fd3) > nul\n"
+                         "map --status=3 > nul\necho %@retval% %?%\n"),
+              "6144 0x") != NULL);
+    ok(strcmp(shell.retstr, "0x0") != 0);
+    teardown();
+}
