@@ -14,6 +14,7 @@ struct lint {
     /* commands the file loads with insmod (names known before it runs) */
     char *modules[32];
     int nmodules;
+    int mod_package_line;  /* a line that loads a grub4dos .mod package, 0 if none */
 };
 
 static void problem(struct lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -86,8 +87,16 @@ static bool loaded_module(struct lint *l, const char *name)
 static void note_module(struct lint *l, int argc, char **argv)
 {
     const char *name;
+    size_t n;
     if (argc < 2 || strcmp8(argv[0], "insmod") != 0 || l->nmodules >= (int)ARRAY_SIZE(l->modules))
         return;
+    n = strlen8(argv[1]);
+    if (n > 4 && strcasecmp8(argv[1] + n - 4, ".mod") == 0) {
+        /* a package of binary modules: its command names are not in the file */
+        if (!l->mod_package_line)
+            l->mod_package_line = l->line;
+        return;
+    }
     name = argc >= 3 ? argv[2] : module_name(argv[1]);
     if (!dynamic(name) && !loaded_module(l, name))
         l->modules[l->nmodules++] = strdup8(name);
@@ -113,7 +122,12 @@ static void check_words(struct lint *l, int argc, char **argv)
          * an external command of that name (command --set-path) and, not
          * finding one, says so and carries on, as mapboot does.
          */
-        if (!strchr8(argv[0], '/') && argv[0][0] != '(' && !loaded_module(l, argv[0]))
+        if (strchr8(argv[0], '/') || argv[0][0] == '(' || loaded_module(l, argv[0]))
+            return;
+        if (l->mod_package_line)
+            warning(l, "BIOS-only: '%s' is no mapboot command; it would come from the grub4dos "
+                    "module package loaded at line %d", argv[0], l->mod_package_line);
+        else
             warning(l, "unknown command '%s'", argv[0]);
         return;
     }
@@ -195,6 +209,7 @@ static void find_modules(struct lint *l)
     for (size_t i = 0; i < l->s->nlines; i++) {
         char **cmds;
         int n;
+        l->line = l->s->lineno[i];
         if (!strstr8(l->s->lines[i], "insmod") || shell_split_commands(l->s->lines[i], &cmds, &n))
             continue;
         for (int k = 0; k < n; k++) {

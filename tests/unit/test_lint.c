@@ -214,7 +214,8 @@ TEST(lint_knows_insmod_names_and_entry_gotos)
     ok_str(lint("title a\ngoto 1\ntitle b\ngoto -1\n"), "");
     ok_str(lint("insmod (3)/F6.MOD > nul\nfat copy a b\n"),
            "1: warning: BIOS-only: a .mod package holds grub4dos binary modules, machine code for "
-           "its BIOS build; mapboot runs batch files\n2: warning: unknown command 'fat'\n");
+           "its BIOS build; mapboot runs batch files\n2: warning: BIOS-only: 'fat' is no mapboot "
+           "command; it would come from the grub4dos module package loaded at line 1\n");
     ok_str(lint("map --rd-base=0x4000000\nmap --status=3 && map --unmap=3\nmap --in-place ()+1 (hd0)\n"),
            "1: warning: BIOS-only: map --rd-base and --rd-size put (rd) at a fixed memory address, "
            "which is the firmware's here; map an image to (rd) instead\n");
