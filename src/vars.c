@@ -5,6 +5,7 @@
  * values (4096) than grub4dos' 8 and 512, and do not truncate silently.
  */
 #include "platform.h"
+#include "../disk/drive.h"
 #include "shell.h"
 
 struct var {
@@ -101,11 +102,32 @@ static const char *builtin(const char *name)
     return NULL;
 }
 
+/*
+ * %?_BOOT%: the disk mapboot started from, as grub4dos for UEFI names it
+ * for menus to compare ("hd0", "cd0"; its network device would be "pd").
+ */
+static const char *boot_disk_name(void)
+{
+    static char buf[24];
+    struct drive *d = drive_boot();
+    size_t n;
+    if (!d)
+        return NULL;
+    d = drive_root(d, NULL);
+    n = strlen8(d->name);
+    if (n < 3 || d->name[0] != '(')
+        return NULL;
+    snprintf(buf, sizeof(buf), "%.*s", (int)(n - 2), d->name + 1);
+    return buf;
+}
+
 const char *var_get(const char *name)
 {
     struct var *v;
     if (name[0] == '@')
         return builtin(name);
+    if (strcmp8(name, "?_BOOT") == 0)
+        return boot_disk_name();
     if (strcmp8(name, "?") == 0)
         return shell.retstr;
     v = find(name);
