@@ -24,6 +24,8 @@ void host_output_reset(void);
 int host_add_disk(const char *path, int kind, unsigned block_size);
 /* The same over a buffer (read-only; the caller keeps buf alive), for fuzzers and tests. */
 int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_size);
+/* A writable one: writes change buf (the partition-edit fuzzer). */
+int host_add_mem_disk_rw(void *buf, size_t size, int kind, unsigned block_size);
 /* Forget every disk; call drive_reset() too so the drive table lists them again. */
 void host_clear_disks(void);
 /* What plat_image_load was last asked for: "(hd1) /EFI/BOOT/BOOTX64.EFI ARGS". */

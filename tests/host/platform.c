@@ -348,6 +348,7 @@ int plat_bootfs_label(char *buf, size_t size)
 struct host_disk {
     int fd;                /* an image file, or -1 for a memory disk */
     const uint8_t *mem;
+    uint8_t *mem_rw;       /* mem, when writes may change it */
     struct plat_disk info;
     bool unconnected;      /* not listed until plat_connect_all (fast boot) */
     uint64_t xfer_max;     /* bytes: larger requests fail with -EIO (0: any) */
@@ -375,6 +376,7 @@ int host_add_disk(const char *path, int kind, unsigned block_size)
     hd = &host_disks[host_ndisks];
     hd->fd = fd;
     hd->mem = NULL;
+    hd->mem_rw = NULL;
     hd->info.kind = kind;
     hd->info.block_size = block_size ? block_size : kind == PLAT_DISK_CD ? 2048 : 512;
     hd->info.blocks = (uint64_t)st.st_size / hd->info.block_size;
@@ -396,6 +398,7 @@ int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_siz
     hd = &host_disks[host_ndisks++];
     hd->fd = -1;
     hd->mem = buf;
+    hd->mem_rw = NULL;
     hd->unconnected = false;
     hd->xfer_max = 0;
     hd->bad_lba = UINT64_MAX;
@@ -406,6 +409,16 @@ int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_siz
     hd->info.removable = kind != PLAT_DISK_HD;
     hd->info.handle = hd;
     return 0;
+}
+
+int host_add_mem_disk_rw(void *buf, size_t size, int kind, unsigned block_size)
+{
+    int rc = host_add_mem_disk(buf, size, kind, block_size);
+    if (rc == 0) {
+        host_disks[host_ndisks - 1].mem_rw = buf;
+        host_disks[host_ndisks - 1].info.read_only = false;
+    }
+    return rc;
 }
 
 void host_clear_disks(void)
@@ -501,6 +514,10 @@ int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
         return -EROFS;
     if ((rc = fault(hd, lba, count)) != 0)
         return rc;
+    if (hd->mem_rw) {
+        memcpy(hd->mem_rw + lba * hd->info.block_size, buf, len);
+        return 0;
+    }
     n = pwrite(hd->fd, buf, len, (off_t)(lba * hd->info.block_size));
     return n == (ssize_t)len ? 0 : -EIO;
 }
