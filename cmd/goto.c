@@ -7,18 +7,6 @@
 #include "../src/shell.h"
 #include "menu_need.h"
 
-static bool entry_number(const char *w)
-{
-    if (*w == '+' || *w == '-')
-        w++;
-    if (!*w)
-        return false;
-    for (; *w; w++)
-        if (*w < '0' || *w > '9')
-            return false;
-    return true;
-}
-
 static int goto_exec(struct cmd_args *a)
 {
     const char *w;
@@ -26,7 +14,7 @@ static int goto_exec(struct cmd_args *a)
     if (a->first >= a->argc)
         return shell_error(-EINVAL, "goto: missing label");
     w = a->argv[a->first];
-    if (!entry_number(w))
+    if (!shell_entry_number(w))
         return shell_goto(w);
     if (!menu_cur || menu_cur->loading || !shell.frame)
         return shell_error(-EINVAL, "goto %s: a number names a menu entry; it works only in "

@@ -1119,6 +1119,18 @@ int shell_run_block(struct script *s, size_t from, size_t to, bool errorcheck)
     return rc;
 }
 
+bool shell_entry_number(const char *w)
+{
+    if (*w == '+' || *w == '-')
+        w++;
+    if (!*w)
+        return false;
+    for (; *w; w++)
+        if (*w < '0' || *w > '9')
+            return false;
+    return true;
+}
+
 int shell_goto(const char *label)
 {
     if (!shell.frame || !shell.frame->s)

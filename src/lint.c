@@ -47,19 +47,6 @@ static bool dynamic(const char *w)
     return strchr8(w, '%') != NULL;
 }
 
-/* goto N, +N, -N: a menu entry number, no label */
-static bool entry_number(const char *w)
-{
-    if (*w == '+' || *w == '-')
-        w++;
-    if (!*w)
-        return false;
-    for (; *w; w++)
-        if (*w < '0' || *w > '9')
-            return false;
-    return true;
-}
-
 /*
  * A missing label is a warning: the line runs until the jump, where the
  * script stops with an error (grub4dos ends it quietly), and a file can
@@ -69,7 +56,7 @@ static void check_label(struct lint *l, const char *label, const char *cmd)
 {
     if (dynamic(label) || strcasecmp8(label, ":eof") == 0 || strcasecmp8(label, "eof") == 0)
         return;
-    if (strcmp8(cmd, "goto") == 0 && entry_number(label))
+    if (strcmp8(cmd, "goto") == 0 && shell_entry_number(label))
         return;
     if (shell_find_label(l->s, label, l->begin, l->end) < 0)
         warning(l, "%s to a missing label '%s'", cmd, label);

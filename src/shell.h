@@ -102,6 +102,8 @@ bool shell_find_external(const char *word, char *out, size_t size);
 /* `call :label args`: run from the label in the current batch file. */
 int shell_call_label(const char *label, int argc, char **argv);
 /* Request a jump (goto); ":eof" returns from the batch or call. */
+/* goto's N, +N or -N: a menu entry number rather than a label. */
+bool shell_entry_number(const char *w);
 int shell_goto(const char *label);
 /* Drop argument n of the current batch frame (shift). */
 int shell_shift(int n);

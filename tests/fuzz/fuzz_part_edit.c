@@ -15,6 +15,7 @@
 #include "../../src/platform.h"
 #include "../../src/shell.h"
 #include "../host/host.h"
+#include "gpt_seal.h"
 
 #include <stdint.h>
 
@@ -23,40 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define DISK_SIZE (1u << 20)
 
 static uint8_t disk[DISK_SIZE];
-
-static uint64_t get(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    while (n--)
-        v = v << 8 | p[n];
-    return v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Make the CRCs of the header at lba (if it could be one) match what it covers. */
-static void seal(unsigned bs, uint64_t lba)
-{
-    uint64_t blocks = DISK_SIZE / bs, elba, bytes;
-    uint32_t hsize;
-    uint8_t *h;
-    if (lba == 0 || lba >= blocks)
-        return;
-    h = disk + lba * bs;
-    hsize = (uint32_t)get(h + 12, 4);
-    elba = get(h + 72, 8);
-    bytes = get(h + 80, 4) * get(h + 84, 4);
-    if (elba < blocks && bytes <= (blocks - elba) * bs)
-        put32(h + 88, crc32_ieee(0, disk + elba * bs, (size_t)bytes));
-    if (hsize >= 92 && hsize <= bs) {
-        put32(h + 16, 0);
-        put32(h + 16, crc32_ieee(0, h, hsize));
-    }
-}
 
 /* Every partition of d lies on it. */
 static void check(struct drive *d)
@@ -87,9 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(disk, data, head);
     memcpy(disk + DISK_SIZE - tail, data + head, tail);
     if (size > 445 && (data[445] & 1)) {
-        seal(bs, 1);
-        seal(bs, get(disk + bs + 32, 8));
-        seal(bs, DISK_SIZE / bs - 1);
+        gpt_seal(disk, DISK_SIZE, bs);
     }
     host_clear_disks();
     drive_reset();
@@ -105,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* a new primary where the input says, from 4 bytes of it */
     if (size >= 8) {
         snprintf(line, sizeof(line), "partnew (hd0,3) 0x%02X %u %u", data[0],
-                 (unsigned)get(data + size - 8, 4), (unsigned)get(data + size - 4, 4));
+                 (unsigned)gpt_get(data + size - 8, 4), (unsigned)gpt_get(data + size - 4, 4));
         shell_run_line(line);
         check(d);
     }

@@ -15,6 +15,7 @@
 #include "../../src/platform.h"
 #include "../../src/shell.h"
 #include "../host/host.h"
+#include "gpt_seal.h"
 
 #include <stdint.h>
 
@@ -25,40 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static uint8_t disk[DISK_SIZE]; /* zero but for the last input (the scan only reads) */
 static size_t last_head, last_tail;
 static uint8_t block[4096];
-
-static uint64_t get(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    while (n--)
-        v = v << 8 | p[n];
-    return v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Make the CRCs of the header at lba (if it could be one) match what it covers. */
-static void seal(unsigned bs, uint64_t lba)
-{
-    uint64_t blocks = DISK_SIZE / bs, elba, bytes;
-    uint32_t hsize;
-    uint8_t *h;
-    if (lba == 0 || lba >= blocks)
-        return;
-    h = disk + lba * bs;
-    hsize = (uint32_t)get(h + 12, 4);
-    elba = get(h + 72, 8);
-    bytes = get(h + 80, 4) * get(h + 84, 4);
-    if (elba < blocks && bytes <= (blocks - elba) * bs)
-        put32(h + 88, crc32_ieee(0, disk + elba * bs, (size_t)bytes));
-    if (hsize >= 92 && hsize <= bs) {
-        put32(h + 16, 0);
-        put32(h + 16, crc32_ieee(0, h, hsize));
-    }
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -75,9 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     last_head = head;
     last_tail = tail;
     if (size > 445 && (data[445] & 1)) {
-        seal(bs, 1);
-        seal(bs, get(disk + bs + 32, 8)); /* the primary's AlternateLBA */
-        seal(bs, DISK_SIZE / bs - 1);
+        gpt_seal(disk, DISK_SIZE, bs);
     }
     host_clear_disks();
     drive_reset();
