@@ -18,13 +18,21 @@ OBJCOPY := objcopy
 BUILD   ?= build
 
 CORE_DIRS := src cmd menu fs disk
-CORE_SRCS := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
+# The built-in font of the graphics console: made at build time from Debian's
+# unifont (tools/mkfont-builtin), into the build directory, part of the core.
+UNIFONT_HEX := /usr/share/unifont/unifont.hex
+GEN_SRCS := $(BUILD)/gen/builtin_font.c
+CORE_SRCS := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c))) $(GEN_SRCS)
 EFI_SRCS  := $(sort $(wildcard efi/*.c))
 HOSTPLAT_SRCS := tests/host/platform.c
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes -Wvla
+
+$(BUILD)/gen/builtin_font.c: $(UNIFONT_HEX) tools/mkfont-builtin
+	@mkdir -p $(dir $@)
+	@echo "  GEN $@"; tools/mkfont-builtin $< >$@.tmp && mv $@.tmp $@
 
 # ---- UEFI ----
 GNUEFI_INC := /usr/include/efi
@@ -157,7 +165,7 @@ fuzz: $(FUZZ_BINS)
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
     e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
-    gzip qemu-utils cpio
+    gzip qemu-utils cpio unifont
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \

@@ -6,7 +6,7 @@ static int clear_exec(struct cmd_args *a)
 {
     if (con_is_screen()) {
         con_set_normal();
-        plat_con_clear();
+        scr_clear();
     }
     return 1;
 }

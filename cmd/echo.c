@@ -36,7 +36,7 @@ static void print_colored(const char *s)
                 continue;
             }
             if (con_is_screen())
-                plat_con_set_attr(color_to_attr(v, con_color_normal));
+                scr_set_attr(color_to_attr(v, con_color_normal));
         }
         changed = true;
         s = close + 1;

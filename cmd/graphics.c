@@ -11,20 +11,24 @@
  * and change nothing on a text screen. debug on says so.
  */
 #include "../fs/fs.h"
+#include "../disk/image.h"
+#include "../src/gfxcon.h"
 #include "../src/platform.h"
 #include "../src/shell.h"
+
+#define FONT_FILE_MAX (64u << 20) /* unifont.hex is 3.7 MB; a font is never this big */
 
 static int con_cols(void)
 {
     int c, r;
-    plat_con_size(&c, &r);
+    scr_size(&c, &r);
     return c;
 }
 
 static int con_rows(void)
 {
     int c, r;
-    plat_con_size(&c, &r);
+    scr_size(&c, &r);
     return r;
 }
 
@@ -34,64 +38,112 @@ static void no_graphics(const char *cmd)
         con_printf("%s: the console is text only; graphics come with the graphical menu\n", cmd);
 }
 
-/* A grub4dos range: -1 (any), N, A:B or A,B. */
-static bool is_range(const char *w)
+/* A grub4dos range: -1 (any), N, A:B or A,B. Returns false when w is none of them. */
+static bool parse_range(const char *w, unsigned long long *lo, unsigned long long *hi)
 {
-    unsigned long long a;
     const char *sep;
     char buf[32];
-    if (strcmp8(w, "-1") == 0)
+    if (strcmp8(w, "-1") == 0) {
+        *lo = 0;
+        *hi = ~0ull;
         return true;
+    }
     sep = strchr8(w, ':');
     if (!sep)
         sep = strchr8(w, ',');
     if (!sep)
-        return parse_unum(w, &a) == 0;
+        return parse_unum(w, lo) == 0 && (*hi = *lo, true);
     if ((size_t)(sep - w) >= sizeof(buf))
         return false;
     memcpy(buf, w, (size_t)(sep - w));
     buf[sep - w] = 0;
-    return parse_unum(buf, &a) == 0 && parse_unum(sep + 1, &a) == 0;
+    return parse_unum(buf, lo) == 0 && parse_unum(sep + 1, hi) == 0 && *lo <= *hi;
+}
+
+/* grub4dos numbers a firmware graphics mode 0x100 + N; text is mode 3. */
+#define GFX_MODE_BASE 0x100
+
+static int current_mode(void)
+{
+    uint32_t w, h;
+    int m = gfxcon_mode(&w, &h);
+    return m < 0 ? 3 : GFX_MODE_BASE + m;
+}
+
+static int switch_to(int mode)
+{
+    int rc = gfxcon_start(mode);
+    if (rc)
+        return rc;
+    shell_set_retval(GFX_MODE_BASE + mode);
+    return GFX_MODE_BASE + mode;
 }
 
 static int graphicsmode_exec(struct cmd_args *a)
 {
-    int n = a->argc - a->first;
+    struct plat_gfx_mode modes[64];
+    int n = a->argc - a->first, nmodes = plat_gfx_modes(modes, 64);
     char **w = a->argv + a->first;
-    unsigned long long mode;
+    unsigned long long mode, lo[3] = { 0, 0, 0 }, hi[3] = { ~0ull, ~0ull, ~0ull };
     if (n == 0) {
-        /* grub4dos lists the GOP modes and returns the current one: text mode, 3 */
-        con_printf("Mode 3: text, %d x %d characters\n", con_cols(), con_rows());
-        shell_set_retval(3);
-        return 3;
+        /* the modes, and the current one as the value */
+        for (int i = 0; i < nmodes && shell.debug >= 1; i++)
+            con_printf("Mode 0x%X: %u x %u, 32 bits a pixel%s\n", GFX_MODE_BASE + modes[i].number,
+                       modes[i].width, modes[i].height,
+                       current_mode() == GFX_MODE_BASE + modes[i].number ? " (current)" : "");
+        if (nmodes == 0 && shell.debug >= 1)
+            con_printf("No graphics modes: the firmware has no graphics output\n");
+        shell_set_retval(current_mode());
+        return current_mode();
     }
     if (strcmp8(w[0], "-1") == 0) {
+        int best = -1;
+        unsigned long long area = 0;
         if (n > 4)
             return shell_error(-EINVAL, "graphicsmode: -1 takes at most 3 ranges (X Y DEPTH)");
         for (int i = 1; i < n; i++)
-            if (!is_range(w[i]))
+            if (!parse_range(w[i], &lo[i - 1], &hi[i - 1]))
                 return shell_error(-EINVAL, "graphicsmode: '%s' is not a range (N, A:B, A,B "
                                    "or -1)", w[i]);
-        no_graphics("graphicsmode");
-        return 0;
+        /* the largest mode in the ranges; GOP pixels are 32 bits deep */
+        for (int i = 0; i < nmodes; i++) {
+            unsigned long long x = modes[i].width, y = modes[i].height;
+            if (x < lo[0] || x > hi[0] || y < lo[1] || y > hi[1] || 32 < lo[2] || 32 > hi[2])
+                continue;
+            if (x * y > area) {
+                area = x * y;
+                best = modes[i].number;
+            }
+        }
+        if (best < 0) {
+            if (shell.debug >= 2)
+                con_printf("graphicsmode: no graphics mode in those ranges\n");
+            return 0;
+        }
+        return switch_to(best);
     }
     if (n > 1 || parse_unum(w[0], &mode))
         return shell_error(-EINVAL, "graphicsmode: usage: graphicsmode [MODE | -1 [X [Y [DEPTH]]]]");
     if (mode == 3) {
-        if (shell.debug >= 1)
+        if (shell.debug >= 1 && !gfxcon_active())
             con_printf(" Graphics mode number was already 3\n");
+        gfxcon_stop();
         shell_set_retval(3);
         return 3;
     }
-    no_graphics("graphicsmode");
-    return 0;
+    for (int i = 0; i < nmodes; i++)
+        if (mode == (unsigned long long)(GFX_MODE_BASE + modes[i].number))
+            return switch_to(modes[i].number);
+    return shell_error(-EINVAL, "graphicsmode: no mode 0x%llX (graphicsmode lists them)", mode);
 }
 
 COMMAND(graphicsmode, graphicsmode_exec, "graphicsmode [MODE | -1 [X [Y [DEPTH]]]]",
-        "Choose a screen mode: 3 is text, 0x1NN a firmware graphics mode, -1 the largest\n"
-        "whose width, height and depth are in the ranges given (N, A:B, A,B or -1 for\n"
-        "any). Returns the mode. mapboot's console is text only for now, so a graphics\n"
-        "mode is false (0) and 3 is true; with no argument it says the text mode.",
+        "Switch the screen to a firmware graphics mode and draw the console there, with\n"
+        "the font `font` loaded (Chinese titles need one; ASCII and Latin are built in):\n"
+        "-1 takes the largest mode whose width, height and depth lie in the ranges given\n"
+        "(N, A:B, A,B, or -1 for any), 0x1NN is the firmware's mode NN, 3 is the text\n"
+        "console again. With no argument, list the modes. Returns the mode (3 for text),\n"
+        "false when none is in the ranges.",
         NULL);
 
 /* A file the graphical menu would read: it must be there, so a wrong path shows now. */
@@ -112,30 +164,85 @@ static const struct opt font_opts[] = {
     { NULL, 0 },
 };
 
-static int font_exec(struct cmd_args *a)
+/* FILE decoded (gzip, lz4: the image formats) into a malloc'd buffer. */
+static int read_decoded(const char *path, char **out, size_t *len)
 {
-    unsigned long long h;
-    int rc;
-    if (a->opt[O_FONT_HIGH].set &&
-        (parse_unum(a->opt[O_FONT_HIGH].value, &h) || h == 0 || h > 64))
-        return shell_error(-EINVAL, "font: --font-high=%s: a height in pixels (1 to 64)",
-                           a->opt[O_FONT_HIGH].value);
-    if (a->first >= a->argc)
-        return 0; /* grub4dos: nothing to load, false */
-    if (a->argc - a->first > 1)
-        return shell_error(-EINVAL, "font: one FILE");
-    rc = need_file("font", a->argv[a->first]);
+    struct img_src *src;
+    char chain[64], *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = img_open_path(path, &src, chain, sizeof(chain));
     if (rc)
         return rc;
-    no_graphics("font");
+    for (;;) {
+        size_t got = 0;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 1u << 16;
+            char *nb;
+            if (ncap > FONT_FILE_MAX) {
+                rc = shell_error(-E2BIG, "font: %s is over %u MiB", path, FONT_FILE_MAX >> 20);
+                break;
+            }
+            nb = realloc(buf, ncap);
+            if (!nb) {
+                rc = -ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        rc = img_read(src, n, buf + n, cap - n, &got);
+        if (rc || got == 0)
+            break;
+        n += got;
+    }
+    img_close(src);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
     return 0;
 }
 
+static int font_exec(struct cmd_args *a)
+{
+    unsigned long long h = GFX_CELL_H;
+    struct hexfont *f;
+    char *text;
+    size_t len;
+    int rc;
+    if (a->opt[O_FONT_HIGH].set &&
+        (parse_unum(a->opt[O_FONT_HIGH].value, &h) || h < 2 || h > HEXFONT_MAX_HEIGHT || h % 2))
+        return shell_error(-EINVAL, "font: --font-high=%s: an even height from 2 to %d",
+                           a->opt[O_FONT_HIGH].value, HEXFONT_MAX_HEIGHT);
+    if (a->first >= a->argc)
+        return 0; /* grub4dos: nothing to load is false */
+    if (a->argc - a->first > 1)
+        return shell_error(-EINVAL, "font: one FILE");
+    rc = read_decoded(a->argv[a->first], &text, &len);
+    if (rc)
+        return shell_fail(rc, "font", a->argv[a->first]);
+    rc = hexfont_load(text, len, (unsigned)h, &f);
+    if (rc)
+        return shell_fail(rc, "font", a->argv[a->first]);
+    if (f->height != GFX_CELL_H && shell.debug >= 1)
+        con_printf("font: glyphs %u high are loaded; the console draws 16-high ones\n",
+                   f->height);
+    rc = (int)(f->n > INT32_MAX ? INT32_MAX : f->n);
+    gfxcon_set_font(f);
+    if (gfxcon_active())
+        gfxcon_clear(); /* what is on the screen was drawn with the old glyphs */
+    shell_set_retval(rc);
+    return rc;
+}
+
 COMMAND(font, font_exec, "font [--font-high=N] [--simp[=RANGES]] [FILE]",
-        "Load a unifont .hex font (lines CODE:HEXBITS) for the graphical menu; grub4dos\n"
-        "returns the glyphs loaded. The text console draws with the firmware's font, so\n"
-        "here FILE must exist and the value is 0 until the graphical menu comes.\n"
-        "Glyph lines at the end of a menu file end the menu, as in grub4dos.",
+        "Load a unifont .hex font (lines CODE:HEXBITS; .hex.gz and .hex.lz4 too) for the\n"
+        "graphics console (graphicsmode): glyphs it has replace the built-in ASCII and\n"
+        "Latin ones, full-width ones (CJK) take two cells. Loading indexes the file, so\n"
+        "Debian's whole unifont.hex is quick. Returns the glyphs loaded. Glyph lines at\n"
+        "the end of a menu file end the menu, as in grub4dos.",
         font_opts);
 
 enum { O_SPLASH_OFFSET, O_SPLASH_FILL, O_SPLASH_ANIM };
@@ -250,17 +357,25 @@ static int terminal_exec(struct cmd_args *a)
                                terminal_opts[k].name, a->opt[k].value);
     if (a->opt[O_T_LINES].set && parse_unum(a->opt[O_T_LINES].value, &v) == 0 && v < 4)
         return shell_error(-EINVAL, "terminal: --lines must be 4 or more");
-    for (int i = a->first; i < a->argc; i++) {
-        if (strcmp8(a->argv[i], "graphics") == 0) {
-            no_graphics("terminal");
-            return 0;
-        }
-        if (strcmp8(a->argv[i], "console") != 0)
+    for (int i = a->first; i < a->argc; i++)
+        if (strcmp8(a->argv[i], "console") != 0 && strcmp8(a->argv[i], "graphics") != 0)
             return shell_error(-EINVAL, "terminal: '%s' is not a terminal (console or graphics)",
                                a->argv[i]);
+    if (a->first < a->argc) {
+        /* the last one named is the one used */
+        if (strcmp8(a->argv[a->argc - 1], "graphics") == 0) {
+            int m = plat_gfx_current();
+            if (m < 0)
+                return 0; /* no graphics output: false, as grub4dos */
+            if (!gfxcon_active() && gfxcon_start(m) != 0)
+                return -EIO;
+        } else {
+            gfxcon_stop();
+        }
     }
     if (a->first == a->argc && shell.debug >= 1)
-        con_printf("console\nchars_per_line=%d  max_lines=%d\n", con_cols(), con_rows());
+        con_printf("%s\nchars_per_line=%d  max_lines=%d\n",
+                   gfxcon_active() ? "graphics" : "console", con_cols(), con_rows());
     return 1;
 }
 
@@ -268,6 +383,7 @@ COMMAND(terminal, terminal_exec,
         "terminal [--dumb] [--no-echo] [--no-edit] [--timeout=S] [--lines=N] [--silent]\n"
         "         [--font-spacing=N[:M]] [console|graphics]",
         "Choose the terminal, or with no name show it and its size\n"
-        "(chars_per_line=N  max_lines=N, which menus read). console is the text console\n"
-        "mapboot has; graphics is false until the graphical menu comes.",
+        "(chars_per_line=N  max_lines=N, which menus read). console is the firmware's\n"
+        "text console; graphics draws the console in the firmware's current graphics\n"
+        "mode (false when there is none). The serial line gets the text either way.",
         terminal_opts);

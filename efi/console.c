@@ -7,6 +7,61 @@
 
 #include "../src/platform.h"
 
+/*
+ * Where text goes: the firmware's ConOut (every console), or, while mapboot
+ * draws on GOP itself, only the serial consoles behind it, so that the
+ * firmware's text on the screen does not scribble over the drawing and the
+ * serial line (which tests and headless machines read) keeps every line.
+ */
+static SIMPLE_TEXT_OUTPUT_INTERFACE *serial_out[4];
+static int nserial;
+static bool serial_only;
+
+static bool is_uart(EFI_DEVICE_PATH *dp)
+{
+    for (; dp && !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp))
+        if (DevicePathType(dp) == MESSAGING_DEVICE_PATH && DevicePathSubType(dp) == MSG_UART_DP)
+            return true;
+    return false;
+}
+
+void plat_con_serial_only(bool on)
+{
+    static bool looked;
+    if (on && !looked) {
+        EFI_GUID out_guid = SIMPLE_TEXT_OUTPUT_PROTOCOL, dp_guid = DEVICE_PATH_PROTOCOL;
+        EFI_HANDLE *handles = NULL;
+        UINTN n = 0;
+        looked = true;
+        if (efi_bs->LocateHandleBuffer(ByProtocol, &out_guid, NULL, &n, &handles) == EFI_SUCCESS) {
+            for (UINTN i = 0; i < n && nserial < 4; i++) {
+                EFI_DEVICE_PATH *dp;
+                SIMPLE_TEXT_OUTPUT_INTERFACE *o;
+                if (efi_bs->HandleProtocol(handles[i], &dp_guid, (void **)&dp) == EFI_SUCCESS &&
+                    is_uart(dp) &&
+                    efi_bs->HandleProtocol(handles[i], &out_guid, (void **)&o) == EFI_SUCCESS)
+                    serial_out[nserial++] = o;
+            }
+            efi_bs->FreePool(handles);
+        }
+    }
+    serial_only = on;
+}
+
+/* Run call on each console text goes to now. */
+#define EACH_OUT(o, call)                                                                     \
+    do {                                                                                     \
+        if (!serial_only) {                                                                  \
+            SIMPLE_TEXT_OUTPUT_INTERFACE *o = efi_st->ConOut;                                \
+            call;                                                                            \
+        } else {                                                                             \
+            for (int i_ = 0; i_ < nserial; i_++) {                                           \
+                SIMPLE_TEXT_OUTPUT_INTERFACE *o = serial_out[i_];                            \
+                call;                                                                        \
+            }                                                                                \
+        }                                                                                    \
+    } while (0)
+
 void efi_console_init(void)
 {
     efi_st->ConOut->EnableCursor(efi_st->ConOut, TRUE);
@@ -47,7 +102,7 @@ void plat_con_write(const char *s, size_t n)
         }
         if (k >= 126 || s >= end) {
             buf[k] = 0;
-            efi_st->ConOut->OutputString(efi_st->ConOut, buf);
+            EACH_OUT(o, o->OutputString(o, buf));
             k = 0;
         }
     }
@@ -148,18 +203,18 @@ int plat_con_getkey(int timeout_ms)
 
 void plat_con_clear(void)
 {
-    efi_st->ConOut->ClearScreen(efi_st->ConOut);
+    EACH_OUT(o, o->ClearScreen(o));
 }
 
 void plat_con_set_attr(uint8_t attr)
 {
     /* firmware consoles take 3-bit backgrounds only */
-    efi_st->ConOut->SetAttribute(efi_st->ConOut, EFI_TEXT_ATTR(attr & 0x0F, (attr >> 4) & 0x07));
+    EACH_OUT(o, o->SetAttribute(o, EFI_TEXT_ATTR(attr & 0x0F, (attr >> 4) & 0x07)));
 }
 
 void plat_con_goto(int col, int row)
 {
-    efi_st->ConOut->SetCursorPosition(efi_st->ConOut, (UINTN)col, (UINTN)row);
+    EACH_OUT(o, o->SetCursorPosition(o, (UINTN)col, (UINTN)row));
 }
 
 void plat_con_size(int *cols, int *rows)
@@ -176,5 +231,5 @@ void plat_con_size(int *cols, int *rows)
 
 void plat_con_cursor(bool visible)
 {
-    efi_st->ConOut->EnableCursor(efi_st->ConOut, visible);
+    EACH_OUT(o, o->EnableCursor(o, visible));
 }

@@ -261,7 +261,7 @@ int menu_boot_entry(struct menu *m, struct script *s, size_t from, size_t to, co
     int rc;
     boot_clear_loader();
     con_set_normal();
-    plat_con_clear();
+    scr_clear();
     con_printf("  Booting '%s'\n\n", title);
     entry_output_mark = con_screen_bytes;
     rc = shell_run_block(s, from, to, true);

@@ -20,16 +20,18 @@ static void draw_text_at(int col, int row, uint8_t attr, const char *s, int widt
     size_t bytes = 0, k;
     int n = 0;
     while (s[bytes] && (width <= 0 || n < width)) {
-        utf8_decode(s + bytes, &k);
+        int w = scr_cp_width(utf8_decode(s + bytes, &k));
+        if (width > 0 && n + w > width)
+            break; /* a full-width character that would cross the edge */
         bytes += k;
-        n++;
+        n += w;
     }
-    plat_con_goto(col, row);
-    plat_con_set_attr(attr);
-    plat_con_write(s, bytes);
+    scr_goto(col, row);
+    scr_set_attr(attr);
+    scr_write(s, bytes);
     while (n < width) {
         int c = MIN(width - n, (int)sizeof(blanks) - 1);
-        plat_con_write(blanks, (size_t)c);
+        scr_write(blanks, (size_t)c);
         n += c;
     }
 }
@@ -141,7 +143,7 @@ static int text_width(const char *s, int widest, int max)
         size_t n = nl ? (size_t)(nl - s) : strlen8(s);
         char line[300];
         snprintf(line, sizeof(line), "%.*s", (int)MIN(n, sizeof(line) - 1), s);
-        widest = MAX(widest, (int)utf8_width(line));
+        widest = MAX(widest, (int)scr_text_width(line, strlen8(line)));
         s = nl ? nl + 1 : NULL;
     }
     return MIN(widest, max);
@@ -149,10 +151,10 @@ static int text_width(const char *s, int widest, int max)
 
 static void draw_menu(struct menu *m, struct layout *l, int sel, int secs)
 {
-    plat_con_cursor(false);
+    scr_cursor(false);
     con_set_normal();
-    plat_con_clear();
-    plat_con_size(&l->cols, &l->rows);
+    scr_clear();
+    scr_size(&l->cols, &l->rows);
     if (l->cols < 20)
         l->cols = 80;
     if (l->rows < 10)
@@ -231,11 +233,11 @@ static int edit_entry(struct menu *m, int entry)
     for (;;) {
         int k;
         con_set_normal();
-        plat_con_clear();
+        scr_clear();
         con_printf("  Editing '%s'. b: boot, e: edit line, o/O: new line, d: delete, Esc: back\n\n",
                    e->title);
         for (size_t i = 0; i < n; i++) {
-            plat_con_set_attr((int)i == sel ? con_color_highlight : con_color_normal);
+            scr_set_attr((int)i == sel ? con_color_highlight : con_color_normal);
             con_printf(" %s", lines[i] ? lines[i] : "");
             con_set_normal();
             con_puts("\n");
@@ -436,17 +438,17 @@ int menu_run(struct menu *m)
         case 'c':
             if (m->password && !m->unlocked) {
                 draw_countdown(&l, -1);
-                plat_con_goto(2, l.rows - 2);
+                scr_goto(2, l.rows - 2);
                 con_set_normal();
                 con_puts("Press 'p' and enter the password first.");
                 continue;
             }
-            plat_con_cursor(true);
+            scr_cursor(true);
             if (k == 'e') {
                 edit_entry(m, nth_visible(m, sel));
             } else {
                 con_set_normal();
-                plat_con_clear();
+                scr_clear();
                 cmdline_run(true);
             }
             if (shell.flow == FLOW_QUIT || shell.exit_app)
@@ -456,8 +458,8 @@ int menu_run(struct menu *m)
         case 'p':
             if (!m->password)
                 continue;
-            plat_con_cursor(true);
-            plat_con_goto(2, l.rows - 2);
+            scr_cursor(true);
+            scr_goto(2, l.rows - 2);
             if (menu_ask_password(m->password, m->password_md5)) {
                 m->unlocked = true;
                 if (m->password_file) {

@@ -38,12 +38,7 @@ struct editor {
 
 static size_t cols_of(const char *s, size_t n)
 {
-    size_t c = 0, k;
-    for (size_t i = 0; i < n; i += k) {
-        utf8_decode(s + i, &k);
-        c++;
-    }
-    return c;
+    return scr_text_width(s, n);
 }
 
 static void backs(size_t n)

@@ -40,7 +40,7 @@ void con_pager_set(bool on)
 static void screen_write(const char *s, size_t n)
 {
     int cols, rows;
-    plat_con_size(&cols, &rows);
+    scr_size(&cols, &rows);
     while (n) {
         const char *nl = NULL;
         size_t k = n;
@@ -48,14 +48,14 @@ static void screen_write(const char *s, size_t n)
             if (s[i] == '\n')
                 nl = s + i, k = i + 1;
         con_screen_bytes += k;
-        plat_con_write(s, k);
+        scr_write(s, k);
         s += k;
         n -= k;
         if (nl && ++pager_lines >= rows - 1) {
             static const char more[] = "-- more --", wipe[] = "\r          \r";
-            plat_con_write(more, sizeof(more) - 1);
+            scr_write(more, sizeof(more) - 1);
             con_getkey(-1); /* a key typed ahead counts too */
-            plat_con_write(wipe, sizeof(wipe) - 1);
+            scr_write(wipe, sizeof(wipe) - 1);
             pager_lines = 0;
         }
     }
@@ -186,5 +186,5 @@ bool con_is_screen(void)
 
 void con_set_normal(void)
 {
-    plat_con_set_attr(con_color_normal);
+    scr_set_attr(con_color_normal);
 }

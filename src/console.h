@@ -7,6 +7,7 @@
 #define MB_CONSOLE_H
 
 #include "libc.h"
+#include "screen.h"
 
 void con_write(const char *s, size_t n);
 void con_puts(const char *s);

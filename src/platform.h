@@ -50,6 +50,25 @@ void plat_con_set_attr(uint8_t attr);
 void plat_con_goto(int col, int row);
 void plat_con_size(int *cols, int *rows);
 void plat_con_cursor(bool visible);
+/*
+ * While mapboot draws the screen itself (src/gfxcon.c), text goes only to
+ * the serial consoles; off, to every console again.
+ */
+void plat_con_serial_only(bool on);
+
+/* ---- the screen as pixels (the firmware's GOP) ---- */
+struct plat_gfx_mode {
+    int number;              /* the firmware's */
+    uint32_t width, height;
+};
+/* The graphics modes, at most max; 0 when there is no graphics output. */
+int plat_gfx_modes(struct plat_gfx_mode *out, int max);
+/* The firmware's current mode number, or -1 with no graphics output. */
+int plat_gfx_current(void);
+/* Switch to mode n (a number from plat_gfx_modes); its size comes back. */
+int plat_gfx_set_mode(int n, uint32_t *width, uint32_t *height);
+/* Draw w x h pixels (0x00RRGGBB, rows stride pixels apart) at (x, y). */
+int plat_gfx_blt(const uint32_t *px, int x, int y, int w, int h, int stride);
 
 /* ---- time ---- */
 /* Microseconds since the application was entered (for start-up timing). */

@@ -26,6 +26,12 @@ int host_add_disk(const char *path, int kind, unsigned block_size);
 int host_add_mem_disk(const void *buf, size_t size, int kind, unsigned block_size);
 /* A writable one: writes change buf (the partition-edit fuzzer). */
 int host_add_mem_disk_rw(void *buf, size_t size, int kind, unsigned block_size);
+/* The simulated screen: modes offered (0 for no GOP), its pixels, and a PPM of them. */
+extern int host_gfx_nmodes;
+extern uint32_t *host_fb, host_fb_w, host_fb_h;
+int host_gfx_dump(const char *path);
+/* When set, the screen is dumped there (PPM) when input ends while waiting for a key. */
+extern const char *host_screenshot;
 /* Forget every disk; call drive_reset() too so the drive table lists them again. */
 void host_clear_disks(void);
 /* What plat_image_load was last asked for: "(hd1) /EFI/BOOT/BOOTX64.EFI ARGS". */

@@ -11,6 +11,8 @@
  *                                        16 MiB (bytes, or with a K, M or G suffix)
  *   mapboot [--bd DIR] -c 'COMMANDS'     run COMMANDS (lines), exit 1 if the last failed
  *   mapboot [--bd DIR] SCRIPT [ARGS...]  run a host file as a batch file
+ *   --screenshot FILE                    when input ends while a key is awaited (the
+ *                                        menu drawn, say), write the screen as a PPM
  */
 #define _GNU_SOURCE
 #define MB_HOST_SIDE
@@ -89,6 +91,8 @@ int main(int argc, char **argv)
             }
             snprintf(host_bd_dir, sizeof(host_bd_dir), "%s", real);
             free(real);
+        } else if (strcmp(argv[i], "--screenshot") == 0 && i + 1 < argc) {
+            host_screenshot = argv[++i];
         } else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
             commands = argv[++i];
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {

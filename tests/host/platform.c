@@ -107,6 +107,10 @@ int plat_con_getkey(int timeout_ms)
     if (c == -2) {
         /* end of input while waiting for ever: nothing more will come, so leave like halt does */
         fflush(stdout);
+        if (host_screenshot && host_gfx_dump(host_screenshot) != 0) {
+            perror(host_screenshot);
+            exit(1);
+        }
         exit(0);
     }
     if (c == 27) {
@@ -141,6 +145,72 @@ void plat_con_size(int *cols, int *rows)
     *rows = 25;
 }
 void plat_con_cursor(bool visible) { (void)visible; }
+/* the host's text is its stdout, which stands for the serial line: it goes on as it was */
+void plat_con_serial_only(bool on) { (void)on; }
+
+/*
+ * ---- graphics: a framebuffer in memory with the modes a common GOP lists
+ * (host_gfx_nmodes 0: no GOP); tests read host_fb or dump it as a PPM.
+ */
+int host_gfx_nmodes = 3;
+const char *host_screenshot;
+uint32_t *host_fb, host_fb_w, host_fb_h;
+static const struct plat_gfx_mode host_gfx[] = { { 0, 640, 480 }, { 1, 800, 600 }, { 2, 1024, 768 } };
+static int host_gfx_cur;
+
+int plat_gfx_modes(struct plat_gfx_mode *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < host_gfx_nmodes && n < max; i++)
+        out[n++] = host_gfx[i];
+    return n;
+}
+
+int plat_gfx_current(void)
+{
+    return host_gfx_nmodes ? host_gfx_cur : -1;
+}
+
+int plat_gfx_set_mode(int n, uint32_t *width, uint32_t *height)
+{
+    if (n < 0 || n >= host_gfx_nmodes)
+        return -EINVAL;
+    free(host_fb);
+    host_fb_w = host_gfx[n].width;
+    host_fb_h = host_gfx[n].height;
+    host_fb = calloc((size_t)host_fb_w * host_fb_h, sizeof(*host_fb));
+    if (!host_fb)
+        abort();
+    host_gfx_cur = n;
+    *width = host_fb_w;
+    *height = host_fb_h;
+    return 0;
+}
+
+int plat_gfx_blt(const uint32_t *px, int x, int y, int w, int h, int stride)
+{
+    if (!host_fb || x < 0 || y < 0 || w < 0 || h < 0 || (uint32_t)(x + w) > host_fb_w ||
+        (uint32_t)(y + h) > host_fb_h)
+        abort(); /* gfxcon must stay on the screen */
+    for (int r = 0; r < h; r++)
+        memcpy(host_fb + (size_t)(y + r) * host_fb_w + x, px + (size_t)r * stride,
+               (size_t)w * sizeof(*px));
+    return 0;
+}
+
+int host_gfx_dump(const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || !host_fb)
+        return -1;
+    fprintf(f, "P6\n%u %u\n255\n", host_fb_w, host_fb_h);
+    for (size_t i = 0; i < (size_t)host_fb_w * host_fb_h; i++) {
+        unsigned char rgb[3] = { (unsigned char)(host_fb[i] >> 16), (unsigned char)(host_fb[i] >> 8),
+                                 (unsigned char)host_fb[i] };
+        fwrite(rgb, 1, 3, f);
+    }
+    return fclose(f);
+}
 
 uint64_t plat_uptime_us(void)
 {

@@ -1,8 +1,8 @@
 /*
  * grub4dos forms that real menus use ([dialect]): goto N between menu
  * entries, font glyph lines ending a menu, backslashes inside quotes,
- * insmod/delmod/command, the graphics commands on a text console, pxe,
- * and what lint makes of them. (The partition commands are checked against
+ * insmod/delmod/command, pxe, and what lint makes of them (the graphics
+ * commands are in test_gfx.c). (The partition commands are checked against
  * sfdisk in tests/drives/partcmds.sh.)
  */
 #include "test.h"
@@ -155,34 +155,7 @@ TEST(command_path_and_extensions)
     ok_str(run_script("command /tool.g4b a"), "tool a as /tool.g4b\n");
 }
 
-/* ---- graphics commands on a text console, pxe ---- */
-
-TEST(graphics_commands_on_a_text_console)
-{
-    static const char *const files[] = { "font.hex", "0041:0000000018242442427E424242420000\n",
-                                         NULL };
-    test_bootdir(files);
-    ok_str(run_script("graphicsmode -1 640:800 480:600 24:32 || echo no graphics\n"
-                      "graphicsmode 3\n"
-                      "echo %@retval%\n"
-                      "font /font.hex || echo font later\n"
-                      "splashimage /font.hex || echo image later\n"
-                      "foreground FFFFFF || echo colour later\n"
-                      "background 000000 || echo colour later\n"
-                      "setmenu --ver-off --box x=4 y=4 w=60 h=8 && echo menu ok\n"
-                      "terminal console && echo console\n"
-                      "terminal graphics || echo no graphics terminal\n"),
-           "no graphics\n Graphics mode number was already 3\n3\nfont later\nimage later\n"
-           "colour later\ncolour later\nmenu ok\nconsole\nno graphics terminal\n");
-    ok_str(run_script("graphicsmode -1 big"),
-           "Error: graphicsmode: 'big' is not a range (N, A:B, A,B or -1)\n");
-    ok_str(run_script("font /none.hex"), "Error: font: /none.hex: not found\n");
-    ok_str(run_script("foreground FFF"),
-           "Error: foreground: 'FFF' is not a colour RRGGBB (six hex digits)\n");
-    ok_str(run_script("setmenu --sparkle"), "Error: setmenu: unknown option '--sparkle'\n");
-    ok_str(run_script("terminal serial"),
-           "Error: terminal: 'serial' is not a terminal (console or graphics)\n");
-}
+/* ---- pxe ---- */
 
 TEST(pxe_without_a_network)
 {

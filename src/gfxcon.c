@@ -1,0 +1,347 @@
+/*
+ * A text console drawn on GOP (see gfxcon.h).
+ *
+ * The screen is kept twice: as cells (codepoint and attribute, so the
+ * cursor can be drawn and taken away) and as pixels (a shadow of the
+ * framebuffer, so that scrolling is a memmove). Each write draws into the
+ * shadow and then sends the rows it changed to the firmware in one Blt:
+ * firmware calls are the slow part under emulation, one per cell was not.
+ */
+#include "gfxcon.h"
+#include "platform.h"
+#include "shell.h"
+
+extern const char gfx_builtin_hex[];
+extern const size_t gfx_builtin_hex_len;
+
+struct cell {
+    uint32_t cp;     /* 0: the right half of the full-width glyph to its left */
+    uint8_t attr;
+};
+
+static struct {
+    bool active;
+    int mode;
+    uint32_t w, h;          /* pixels */
+    int cols, rows;
+    uint32_t *px;           /* w * h, the shadow of the screen */
+    struct cell *cells;     /* cols * rows */
+    int col, row;
+    uint8_t attr;
+    bool cursor;
+    int dirty_top, dirty_bottom; /* pixel rows to send, [top, bottom) */
+} g = { .mode = -1, .attr = 0x07 };
+
+static struct hexfont *font;     /* the loaded one, or NULL */
+static struct hexfont *builtin;  /* parsed on first use */
+
+/* The 16 console colours as VGA shows them. */
+static const uint32_t palette[16] = {
+    0x000000, 0x0000AA, 0x00AA00, 0x00AAAA, 0xAA0000, 0xAA00AA, 0xAA5500, 0xAAAAAA,
+    0x555555, 0x5555FF, 0x55FF55, 0x55FFFF, 0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF,
+};
+
+const struct hexfont *gfxcon_builtin_font(void)
+{
+    if (!builtin) {
+        char *copy = malloc(gfx_builtin_hex_len);
+        if (!copy)
+            return NULL;
+        memcpy(copy, gfx_builtin_hex, gfx_builtin_hex_len);
+        if (hexfont_load(copy, gfx_builtin_hex_len, GFX_CELL_H, &builtin) != 0)
+            builtin = NULL;
+    }
+    return builtin;
+}
+
+void gfxcon_set_font(struct hexfont *f)
+{
+    hexfont_free(font);
+    font = f;
+}
+
+const struct hexfont *gfxcon_font(void)
+{
+    return font;
+}
+
+/* Glyph cp from the loaded font, else the built-in one, else U+FFFD, else a box. */
+static unsigned glyph(uint32_t cp, uint32_t rows[HEXFONT_MAX_HEIGHT])
+{
+    const struct hexfont *b = gfxcon_builtin_font();
+    unsigned w;
+    if (font && font->height == GFX_CELL_H && hexfont_glyph(font, cp, rows, &w) == 0)
+        return w;
+    if (b && hexfont_glyph(b, cp, rows, &w) == 0)
+        return w;
+    if (cp != 0xFFFD && cp >= 0x20)
+        return glyph(0xFFFD, rows);
+    for (int r = 0; r < GFX_CELL_H; r++)
+        rows[r] = (r == 2 || r == 13) ? 0x7E000000u : (r > 2 && r < 13) ? 0x42000000u : 0;
+    return GFX_CELL_W;
+}
+
+int gfxcon_cp_width(uint32_t cp)
+{
+    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    if (cp < 0x300)
+        return 1; /* ASCII and Latin are half width in every unifont */
+    return glyph(cp, rows) > GFX_CELL_W ? 2 : 1;
+}
+
+static void mark_dirty(int top, int bottom)
+{
+    if (g.dirty_top > top)
+        g.dirty_top = top;
+    if (g.dirty_bottom < bottom)
+        g.dirty_bottom = bottom;
+}
+
+static void flush(void)
+{
+    if (g.dirty_top < g.dirty_bottom)
+        plat_gfx_blt(g.px + (size_t)g.dirty_top * g.w, 0, g.dirty_top, (int)g.w,
+                     g.dirty_bottom - g.dirty_top, (int)g.w);
+    g.dirty_top = (int)g.h;
+    g.dirty_bottom = 0;
+}
+
+/* Draw the cell at (col, row) from g.cells into the shadow, with the cursor if it is there. */
+static void draw_cell(int col, int row)
+{
+    struct cell *c = &g.cells[row * g.cols + col];
+    uint32_t rows[HEXFONT_MAX_HEIGHT], fg = palette[c->attr & 0x0F], bg = palette[c->attr >> 4];
+    unsigned w;
+    int x0 = col * GFX_CELL_W, y0 = row * GFX_CELL_H, cells = 1;
+    if (c->cp == 0 && col > 0) {
+        /* the right half of a full-width glyph: draw the glyph from its left cell */
+        col--;
+        c--;
+        x0 -= GFX_CELL_W;
+    }
+    w = glyph(c->cp ? c->cp : ' ', rows);
+    /* a full-width glyph with no right half (cut by the screen edge) shows its left half */
+    if (w > GFX_CELL_W && col + 1 < g.cols && g.cells[row * g.cols + col + 1].cp == 0)
+        cells = 2;
+    for (int y = 0; y < GFX_CELL_H; y++) {
+        uint32_t *p = g.px + (size_t)(y0 + y) * g.w + x0;
+        for (int x = 0; x < cells * GFX_CELL_W; x++)
+            p[x] = (rows[y] >> (31 - x)) & 1 ? fg : bg;
+    }
+    if (g.cursor && row == g.row && (col == g.col || (cells == 2 && col + 1 == g.col))) {
+        for (int y = GFX_CELL_H - 2; y < GFX_CELL_H; y++) {
+            uint32_t *p = g.px + (size_t)(y0 + y) * g.w + x0;
+            for (int x = 0; x < cells * GFX_CELL_W; x++)
+                p[x] = fg;
+        }
+    }
+    mark_dirty(y0, y0 + GFX_CELL_H);
+}
+
+static void scroll(void)
+{
+    size_t line = (size_t)GFX_CELL_H * g.w;
+    memmove(g.px, g.px + line, (size_t)(g.rows - 1) * line * sizeof(*g.px));
+    memmove(g.cells, g.cells + g.cols, (size_t)(g.rows - 1) * g.cols * sizeof(*g.cells));
+    for (int c = 0; c < g.cols; c++) {
+        g.cells[(g.rows - 1) * g.cols + c].cp = ' ';
+        g.cells[(g.rows - 1) * g.cols + c].attr = g.attr;
+        draw_cell(c, g.rows - 1);
+    }
+    mark_dirty(0, g.rows * GFX_CELL_H);
+}
+
+static void newline(void)
+{
+    g.col = 0;
+    if (++g.row >= g.rows) {
+        g.row = g.rows - 1;
+        scroll();
+    }
+}
+
+/* Move the cursor mark: redraw the cells it leaves and enters. */
+static void cursor_move(int col, int row)
+{
+    int oc = g.col, orow = g.row;
+    g.col = col;
+    g.row = row;
+    if (g.cursor) {
+        if (oc < g.cols && orow < g.rows)
+            draw_cell(oc, orow);
+        if (col < g.cols && row < g.rows)
+            draw_cell(col, row);
+    }
+}
+
+static void put(uint32_t cp)
+{
+    int n = gfxcon_cp_width(cp);
+    struct cell *c;
+    if (g.col + n > g.cols)
+        newline();
+    c = &g.cells[g.row * g.cols + g.col];
+    c[0].cp = cp;
+    c[0].attr = g.attr;
+    if (n == 2) {
+        c[1].cp = 0;
+        c[1].attr = g.attr;
+    }
+    /* a full-width glyph written over the left half of another leaves its right half a blank */
+    if (g.col + n < g.cols && c[n].cp == 0)
+        c[n].cp = ' ';
+    draw_cell(g.col, g.row);
+    g.col += n;
+    if (g.col >= g.cols)
+        newline();
+    else if (g.cursor)
+        draw_cell(g.col, g.row);
+}
+
+void gfxcon_write(const char *s, size_t n)
+{
+    const char *end = s + n;
+    if (!g.active)
+        return;
+    while (s < end) {
+        size_t len;
+        uint32_t cp;
+        if (end - s >= 4) {
+            cp = utf8_decode(s, &len);
+        } else {
+            char tail[4] = { 0 };
+            memcpy(tail, s, (size_t)(end - s));
+            cp = utf8_decode(tail, &len);
+        }
+        s += len ? len : 1;
+        if (cp == '\n') {
+            cursor_move(g.col, g.row);
+            newline();
+        } else if (cp == '\r') {
+            cursor_move(0, g.row);
+        } else if (cp == '\b') {
+            if (g.col > 0)
+                cursor_move(g.col - 1, g.row);
+        } else if (cp == '\t') {
+            do
+                put(' ');
+            while (g.col % 8 && g.col < g.cols - 1);
+        } else if (cp >= 0x20) {
+            put(cp);
+        }
+    }
+    flush();
+}
+
+void gfxcon_clear(void)
+{
+    if (!g.active)
+        return;
+    for (int i = 0; i < g.cols * g.rows; i++) {
+        g.cells[i].cp = ' ';
+        g.cells[i].attr = g.attr;
+    }
+    for (size_t i = 0; i < (size_t)g.w * g.h; i++)
+        g.px[i] = palette[g.attr >> 4];
+    g.col = g.row = 0;
+    mark_dirty(0, (int)g.h);
+    if (g.cursor)
+        draw_cell(0, 0);
+    flush();
+}
+
+void gfxcon_set_attr(uint8_t attr)
+{
+    g.attr = attr;
+}
+
+void gfxcon_goto(int col, int row)
+{
+    if (!g.active)
+        return;
+    cursor_move(col < 0 ? 0 : col >= g.cols ? g.cols - 1 : col,
+                row < 0 ? 0 : row >= g.rows ? g.rows - 1 : row);
+    flush();
+}
+
+void gfxcon_size(int *cols, int *rows)
+{
+    *cols = g.cols;
+    *rows = g.rows;
+}
+
+void gfxcon_cursor(bool visible)
+{
+    if (!g.active || g.cursor == visible)
+        return;
+    g.cursor = visible;
+    draw_cell(g.col, g.row);
+    flush();
+}
+
+bool gfxcon_active(void)
+{
+    return g.active;
+}
+
+int gfxcon_mode(uint32_t *width, uint32_t *height)
+{
+    if (!g.active)
+        return -1;
+    *width = g.w;
+    *height = g.h;
+    return g.mode;
+}
+
+int gfxcon_start(int mode)
+{
+    uint32_t w, h;
+    uint32_t *px;
+    struct cell *cells;
+    int rc;
+    if (!gfxcon_builtin_font())
+        return shell_error(-ENOMEM, "graphics: out of memory for the built-in font");
+    rc = plat_gfx_set_mode(mode, &w, &h);
+    if (rc)
+        return shell_error(rc, "graphics: the firmware cannot switch to mode %d", mode);
+    if (w < 16 * GFX_CELL_W || h < 4 * GFX_CELL_H || w > 8192 || h > 8192)
+        return shell_error(-EINVAL, "graphics: mode %d (%ux%u) is no screen for a console",
+                           mode, w, h);
+    px = malloc((size_t)w * h * sizeof(*px));
+    cells = malloc((size_t)(w / GFX_CELL_W) * (h / GFX_CELL_H) * sizeof(*cells));
+    if (!px || !cells) {
+        free(px);
+        free(cells);
+        return shell_error(-ENOMEM, "graphics: out of memory for a %ux%u screen", w, h);
+    }
+    free(g.px);
+    free(g.cells);
+    g.px = px;
+    g.cells = cells;
+    g.w = w;
+    g.h = h;
+    g.cols = (int)(w / GFX_CELL_W);
+    g.rows = (int)(h / GFX_CELL_H);
+    g.mode = mode;
+    g.active = true;
+    g.cursor = false;
+    g.dirty_top = (int)h;
+    g.dirty_bottom = 0;
+    plat_con_serial_only(true);
+    gfxcon_clear();
+    return 0;
+}
+
+void gfxcon_stop(void)
+{
+    if (!g.active)
+        return;
+    g.active = false;
+    free(g.px);
+    free(g.cells);
+    g.px = NULL;
+    g.cells = NULL;
+    g.mode = -1;
+    plat_con_serial_only(false);
+    plat_con_clear();
+}

@@ -1,0 +1,139 @@
+/*
+ * The graphics console (src/gfxcon.c) and its commands, on the host's
+ * simulated GOP (tests/host/platform.c: 640x480, 800x600, 1024x768 in
+ * memory): modes chosen as grub4dos chooses them, glyphs drawn pixel for
+ * pixel as the font file has them, CJK at double width, and the text
+ * console back after `graphicsmode 3`.
+ */
+#include "test.h"
+
+#include "../../src/gfxcon.h"
+#include "../../src/hexfont.h"
+
+static const uint32_t WHITE = 0xFFFFFF, GREY = 0xAAAAAA, BLACK = 0, BLUE = 0x0000AA;
+
+static void text_mode(void)
+{
+    run_script("graphicsmode 3 > nul");
+    gfxcon_set_font(NULL);
+    host_gfx_nmodes = 3;
+}
+
+/*
+ * Does the cell at (col, row) show glyph cp of font f in fg on bg? Each of
+ * its pixels is checked against the font's bits.
+ */
+static bool cell_shows(const struct hexfont *f, uint32_t cp, int col, int row, uint32_t fg,
+                       uint32_t bg)
+{
+    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    unsigned w;
+    if (hexfont_glyph(f, cp, rows, &w) != 0)
+        return false;
+    for (int y = 0; y < 16; y++)
+        for (unsigned x = 0; x < w; x++) {
+            uint32_t want = (rows[y] >> (31 - x)) & 1 ? fg : bg;
+            uint32_t got = host_fb[(size_t)(row * 16 + y) * host_fb_w + col * 8 + x];
+            if (got != want) {
+                printf("    cell %d,%d U+%04X pixel %u,%d: got %06X want %06X\n", col, row, cp, x,
+                       y, got, want);
+                return false;
+            }
+        }
+    return true;
+}
+
+TEST(graphicsmode_picks_as_grub4dos_does)
+{
+    ok_str(run_script("graphicsmode"), "Mode 0x100: 640 x 480, 32 bits a pixel\n"
+                                       "Mode 0x101: 800 x 600, 32 bits a pixel\n"
+                                       "Mode 0x102: 1024 x 768, 32 bits a pixel\n");
+    ok(shell.retval == 3);
+    /* the sample menu's line: the largest mode in the ranges */
+    ok_str(run_script("graphicsmode -1 640:800 480:600 24:32 > nul\necho %@retval%"), "257\n");
+    ok(gfxcon_active() && host_fb_w == 800 && host_fb_h == 600);
+    ok_str(run_script("graphicsmode -1 800 > nul\necho %@retval%\ngraphicsmode -1 -1 -1 16 || echo no 16-bit mode"),
+           "257\nno 16-bit mode\n");
+    ok_str(run_script("graphicsmode 0x102 > nul\nterminal"), "graphics\nchars_per_line=128  max_lines=48\n");
+    ok(host_fb_w == 1024);
+    ok_str(run_script("graphicsmode 0x109"), "Error: graphicsmode: no mode 0x109 (graphicsmode lists them)\n");
+    ok_str(run_script("graphicsmode 3\necho %@retval%"), "3\n");
+    ok(!gfxcon_active());
+    ok_str(run_script("graphicsmode 3"), " Graphics mode number was already 3\n");
+    host_gfx_nmodes = 0;
+    ok_str(run_script("graphicsmode -1 || echo no GOP\nterminal graphics || echo no graphics terminal\n"
+                      "graphicsmode"),
+           "no GOP\nno graphics terminal\nNo graphics modes: the firmware has no graphics output\n");
+    text_mode();
+}
+
+TEST(gfx_console_draws_the_built_in_font)
+{
+    const struct hexfont *b = gfxcon_builtin_font();
+    ok(b && b->n > 300);
+    run_script("graphicsmode 0x101 > nul");
+    /* the serial side (stdout here) gets the text as well */
+    ok_str(run_script("echo -e Aé\\xE2\\x94\\x80"), "Aé─\n");
+    ok(cell_shows(b, 'A', 0, 0, GREY, BLACK));
+    ok(cell_shows(b, 0xE9, 1, 0, GREY, BLACK));
+    ok(cell_shows(b, 0x2500, 2, 0, GREY, BLACK));
+    /* a glyph no font has: U+FFFD */
+    run_script("clear\necho \xE4\xB8\xAD");
+    ok(cell_shows(b, 0xFFFD, 0, 0, GREY, BLACK));
+    /* colours: color's attribute, the 16 VGA colours */
+    run_script("clear\ncolor white/blue\necho W");
+    ok(cell_shows(b, 'W', 0, 0, WHITE, BLUE));
+    text_mode();
+}
+
+/* Debian's unifont: 中 is 16 pixels wide, two cells, and the next character follows it */
+TEST(gfx_console_draws_cjk_at_double_width)
+{
+    static const char *const files[] = { NULL };
+    const struct hexfont *f;
+    test_bootdir(files);
+    test_sh("cp /usr/share/unifont/unifont.hex . && gzip -k unifont.hex");
+    ok_str(run_script("font /unifont.hex.gz > nul\necho %@retval%"), "57086\n");
+    f = gfxcon_font();
+    ok(f && f->n == 57086);
+    run_script("graphicsmode 0x100 > nul\necho 中文A");
+    ok(cell_shows(f, 0x4E2D, 0, 0, GREY, BLACK));
+    ok(cell_shows(f, 0x6587, 2, 0, GREY, BLACK));
+    ok(cell_shows(f, 'A', 4, 0, GREY, BLACK));
+    ok(scr_text_width("中文A", strlen("中文A")) == 5);
+    /* at the end of a line a full-width glyph goes to the next one whole */
+    run_script("clear\necho 0123456789012345678901234567890123456789012345678901234567890123456789012345678中");
+    ok(cell_shows(f, '8', 78, 0, GREY, BLACK));
+    ok(cell_shows(f, ' ', 79, 0, GREY, BLACK));
+    ok(cell_shows(f, 0x4E2D, 0, 1, GREY, BLACK));
+    text_mode();
+    ok(scr_text_width("中文A", strlen("中文A")) == 3);
+}
+
+TEST(gfx_console_scrolls)
+{
+    const struct hexfont *b = gfxcon_builtin_font();
+    char script[4096] = "";
+    run_script("graphicsmode 0x100 > nul"); /* 80 x 30 cells */
+    for (int i = 0; i < 31; i++)
+        snprintf(script + strlen(script), sizeof(script) - strlen(script), "echo %c\n", 'A' + i % 26);
+    run_script(script);
+    /* 31 lines and the cursor's empty one on 30 rows: A and B went off the top */
+    ok(cell_shows(b, 'C', 0, 0, GREY, BLACK));
+    ok(cell_shows(b, 'E', 0, 28, GREY, BLACK));
+    ok(cell_shows(b, ' ', 0, 29, GREY, BLACK));
+    text_mode();
+}
+
+TEST(font_errors)
+{
+    static const char *const files[] = { "bad.hex", "this is not a font\n", NULL };
+    test_bootdir(files);
+    ok_str(run_script("font /bad.hex"),
+           "Error: font: no glyph of height 16 (lines CODE:BITS with 32 or 64 hex digits)\n");
+    ok_str(run_script("font /none.hex"), "Error: font: /none.hex: not found\n");
+    ok_str(run_script("font --font-high=7 /bad.hex"),
+           "Error: font: --font-high=7: an even height from 2 to 32\n");
+    ok_str(run_script("font || echo nothing to load"), "nothing to load\n");
+    text_mode();
+}
