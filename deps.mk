@@ -112,8 +112,12 @@ ifneq ($(filter-out $(DEPS_EFI_CFLAGS),$(deps_efi_musts)),)
 $(error deps.mk: EFI flags for zlib/lz4 lack $(filter-out $(DEPS_EFI_CFLAGS),$(deps_efi_musts)))
 endif
 
+# stb_image (Debian's libstb-dev, a header): deps/stb_image.c says what of it
+# is built (BMP, PNG, JPEG from memory, for splashimage).
+STB_DIR := /usr/include/stb
+
 deps_objs = $(addprefix $(BUILD)/deps/$(1)/zlib/,$(ZLIB_SRCS:.c=.o)) \
-    $(addprefix $(BUILD)/deps/$(1)/lz4/,$(LZ4_SRCS:.c=.o))
+    $(addprefix $(BUILD)/deps/$(1)/lz4/,$(LZ4_SRCS:.c=.o)) $(BUILD)/deps/$(1)/stb_image.o
 DEPS_EFI_OBJS := $(call deps_objs,efi)
 DEPS_HOST_OBJS := $(call deps_objs,host)
 DEPS_ASAN_OBJS := $(call deps_objs,asan)
@@ -145,6 +149,9 @@ $(BUILD)/deps/$(1)/zlib/%.o: $(DEPS_STAMP) deps.mk $(4)
 $(BUILD)/deps/$(1)/lz4/%.o: $(DEPS_STAMP) deps.mk $(4)
 	@mkdir -p $$(@D)
 	@echo "  CC($(1)) lz4/lib/$$*.c"; $$($(2)) $$($(3)) -c $(LZ4_DIR)/lib/$$*.c -o $$@
+$(BUILD)/deps/$(1)/stb_image.o: deps/stb_image.c $(STB_DIR)/stb_image.h deps.mk $(4)
+	@mkdir -p $$(@D)
+	@echo "  CC($(1)) stb_image.h"; $$($(2)) $$($(3)) -isystem $(STB_DIR) -c $$< -o $$@
 endef
 $(eval $(call deps_rules,efi,CC,DEPS_EFI_CFLAGS,$(DEPS_SHIMS)))
 $(eval $(call deps_rules,host,CC,DEPS_HOST_CFLAGS))

@@ -13,6 +13,7 @@
 #include "../fs/fs.h"
 #include "../disk/image.h"
 #include "../src/gfxcon.h"
+#include "../src/picture.h"
 #include "../src/platform.h"
 #include "../src/shell.h"
 
@@ -146,64 +147,12 @@ COMMAND(graphicsmode, graphicsmode_exec, "graphicsmode [MODE | -1 [X [Y [DEPTH]]
         "false when none is in the ranges.",
         NULL);
 
-/* A file the graphical menu would read: it must be there, so a wrong path shows now. */
-static int need_file(const char *cmd, const char *path)
-{
-    struct fs_file *f;
-    int rc = fs_open(path, &f);
-    if (rc)
-        return shell_fail(rc, cmd, path);
-    fs_close(f);
-    return 0;
-}
-
 enum { O_FONT_HIGH, O_FONT_SIMP };
 static const struct opt font_opts[] = {
     [O_FONT_HIGH] = { "--font-high", OPT_VALUE },
     [O_FONT_SIMP] = { "--simp", OPT_OPTVALUE },
     { NULL, 0 },
 };
-
-/* FILE decoded (gzip, lz4: the image formats) into a malloc'd buffer. */
-static int read_decoded(const char *path, char **out, size_t *len)
-{
-    struct img_src *src;
-    char chain[64], *buf = NULL;
-    size_t n = 0, cap = 0;
-    int rc = img_open_path(path, &src, chain, sizeof(chain));
-    if (rc)
-        return rc;
-    for (;;) {
-        size_t got = 0;
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 1u << 16;
-            char *nb;
-            if (ncap > FONT_FILE_MAX) {
-                rc = shell_error(-E2BIG, "font: %s is over %u MiB", path, FONT_FILE_MAX >> 20);
-                break;
-            }
-            nb = realloc(buf, ncap);
-            if (!nb) {
-                rc = -ENOMEM;
-                break;
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        rc = img_read(src, n, buf + n, cap - n, &got);
-        if (rc || got == 0)
-            break;
-        n += got;
-    }
-    img_close(src);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
 
 static int font_exec(struct cmd_args *a)
 {
@@ -220,7 +169,7 @@ static int font_exec(struct cmd_args *a)
         return 0; /* grub4dos: nothing to load is false */
     if (a->argc - a->first > 1)
         return shell_error(-EINVAL, "font: one FILE");
-    rc = read_decoded(a->argv[a->first], &text, &len);
+    rc = img_read_all(a->argv[a->first], &text, &len, FONT_FILE_MAX);
     if (rc)
         return shell_fail(rc, "font", a->argv[a->first]);
     rc = hexfont_load(text, len, (unsigned)h, &f);
@@ -253,9 +202,14 @@ static const struct opt splash_opts[] = {
     { NULL, 0 },
 };
 
+#define SPLASH_FILE_MAX (64u << 20)
+
 static int splashimage_exec(struct cmd_args *a)
 {
     unsigned long long c;
+    struct picture p;
+    char *buf;
+    size_t len;
     int rc;
     if (a->opt[O_SPLASH_FILL].set &&
         (parse_unum(a->opt[O_SPLASH_FILL].value, &c) || c > 0xFFFFFF))
@@ -263,19 +217,33 @@ static int splashimage_exec(struct cmd_args *a)
                            a->opt[O_SPLASH_FILL].value);
     if (a->argc - a->first > 1)
         return shell_error(-EINVAL, "splashimage: one FILE");
-    if (a->first < a->argc) {
-        rc = need_file("splashimage", a->argv[a->first]);
-        if (rc)
-            return rc;
+    if (a->first >= a->argc) {
+        gfxcon_set_splash(NULL); /* grub4dos: no file takes the picture away */
+        return 1;
     }
-    no_graphics("splashimage");
-    return 0;
+    rc = img_read_all(a->argv[a->first], &buf, &len, SPLASH_FILE_MAX);
+    if (rc)
+        return shell_fail(rc, "splashimage", a->argv[a->first]);
+    rc = picture_decode(buf, len, a->argv[a->first], &p);
+    free(buf);
+    if (rc)
+        return shell_fail(rc, "splashimage", a->argv[a->first]);
+    gfxcon_set_splash(&p);
+    if (!gfxcon_active()) {
+        /* grub4dos: a splash image switches to the graphics console */
+        int m = plat_gfx_current();
+        if (m < 0 || gfxcon_start(m) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 COMMAND(splashimage, splashimage_exec,
         "splashimage [--offset=T=X=Y] [--fill-color=0xRRGGBB] [--animated=...] [FILE]",
-        "Show FILE (BMP, JPEG, PNG, XPM, gzipped or not) behind the graphical menu.\n"
-        "The text console has no background image: FILE must exist, and the value is 0.",
+        "Show picture FILE (BMP, PNG or JPEG, gzipped or not; at most 4096 x 4096)\n"
+        "behind the text in the normal colours, fitted to the screen, and switch to the\n"
+        "graphics console (false when the firmware has no graphics). No FILE takes it\n"
+        "away. --offset, --fill-color and --animated are checked and not yet drawn.",
         splash_opts);
 
 /* foreground RRGGBB / background RRGGBB: the graphical menu's text colours. */

@@ -212,3 +212,43 @@ int img_read_full(struct img_src *s, uint64_t off, void *buf, size_t len, const 
                            what, (unsigned long long)off);
     return 0;
 }
+
+int img_read_all(const char *path, char **out, size_t *len, size_t max)
+{
+    struct img_src *src;
+    char chain[64], *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = img_open_path(path, &src, chain, sizeof(chain));
+    if (rc)
+        return rc;
+    for (;;) {
+        size_t got = 0;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 1u << 16;
+            char *nb;
+            if (cap >= max) {
+                rc = shell_error(-E2BIG, "%s is over %zu MiB", path, max >> 20);
+                break;
+            }
+            nb = realloc(buf, MIN(ncap, max));
+            if (!nb) {
+                rc = -ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap = MIN(ncap, max);
+        }
+        rc = img_read(src, n, buf + n, cap - n, &got);
+        if (rc || got == 0)
+            break;
+        n += got;
+    }
+    img_close(src);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}

@@ -92,6 +92,12 @@ int img_open_mem(const void *buf, uint64_t size, const char *name, struct img_sr
 int img_open_path(const char *path, struct img_src **out, char *chain, size_t chain_size);
 void img_close(struct img_src *s);
 /*
+ * The whole of path as its image formats decode it (a .gz or .lz4 file's
+ * contents; any other file as it is) in a malloc'd buffer, at most max
+ * bytes (-E2BIG past that): fonts and splash images.
+ */
+int img_read_all(const char *path, char **out, size_t *len, size_t max);
+/*
  * Bytes of the file at the bottom that the lowest sequential decoder has
  * consumed (for progress), or 0 when no level is sequential.
  */

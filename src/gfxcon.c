@@ -8,6 +8,7 @@
  * firmware calls are the slow part under emulation, one per cell was not.
  */
 #include "gfxcon.h"
+#include "picture.h"
 #include "platform.h"
 #include "shell.h"
 
@@ -33,6 +34,8 @@ static struct {
 } g = { .mode = -1, .attr = 0x07 };
 
 static struct hexfont *font;     /* the loaded one, or NULL */
+static struct picture splash;    /* splashimage's picture (px NULL: none) */
+static uint32_t *splash_px;      /* it fitted to the screen (g.w x g.h), when drawing */
 static struct hexfont *builtin;  /* parsed on first use */
 
 /* The 16 console colours as VGA shows them. */
@@ -106,6 +109,36 @@ static void flush(void)
     g.dirty_bottom = 0;
 }
 
+/*
+ * The splash image shows through the background of text in the normal
+ * colours, as in grub4dos: the menu's and the prompt's, not a highlight.
+ */
+static bool see_through(uint8_t attr)
+{
+    return splash_px && (attr >> 4) == (con_color_normal >> 4);
+}
+
+static void refit_splash(void)
+{
+    free(splash_px);
+    splash_px = splash.px && g.active ? picture_fit(&splash, g.w, g.h) : NULL;
+}
+
+void gfxcon_set_splash(struct picture *p)
+{
+    picture_free(&splash);
+    if (p)
+        splash = *p;
+    refit_splash();
+    if (g.active)
+        gfxcon_clear();
+}
+
+bool gfxcon_has_splash(void)
+{
+    return splash.px != NULL;
+}
+
 /* Draw the cell at (col, row) from g.cells into the shadow, with the cursor if it is there. */
 static void draw_cell(int col, int row)
 {
@@ -124,9 +157,11 @@ static void draw_cell(int col, int row)
     if (w > GFX_CELL_W && col + 1 < g.cols && g.cells[row * g.cols + col + 1].cp == 0)
         cells = 2;
     for (int y = 0; y < GFX_CELL_H; y++) {
-        uint32_t *p = g.px + (size_t)(y0 + y) * g.w + x0;
+        size_t at = (size_t)(y0 + y) * g.w + x0;
+        uint32_t *p = g.px + at;
+        const uint32_t *under = see_through(c->attr) ? splash_px + at : NULL;
         for (int x = 0; x < cells * GFX_CELL_W; x++)
-            p[x] = (rows[y] >> (31 - x)) & 1 ? fg : bg;
+            p[x] = (rows[y] >> (31 - x)) & 1 ? fg : under ? under[x] : bg;
     }
     if (g.cursor && row == g.row && (col == g.col || (cells == 2 && col + 1 == g.col))) {
         for (int y = GFX_CELL_H - 2; y < GFX_CELL_H; y++) {
@@ -242,7 +277,7 @@ void gfxcon_clear(void)
         g.cells[i].attr = g.attr;
     }
     for (size_t i = 0; i < (size_t)g.w * g.h; i++)
-        g.px[i] = palette[g.attr >> 4];
+        g.px[i] = see_through(g.attr) ? splash_px[i] : palette[g.attr >> 4];
     g.col = g.row = 0;
     mark_dirty(0, (int)g.h);
     if (g.cursor)
@@ -328,6 +363,7 @@ int gfxcon_start(int mode)
     g.dirty_top = (int)h;
     g.dirty_bottom = 0;
     plat_con_serial_only(true);
+    refit_splash();
     gfxcon_clear();
     return 0;
 }
@@ -342,6 +378,8 @@ void gfxcon_stop(void)
     g.px = NULL;
     g.cells = NULL;
     g.mode = -1;
+    free(splash_px);
+    splash_px = NULL;
     plat_con_serial_only(false);
     plat_con_clear();
 }

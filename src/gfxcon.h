@@ -41,6 +41,14 @@ const struct hexfont *gfxcon_font(void);
 /* The built-in font (made at build time from Debian's unifont): ASCII, Latin, boxes. */
 const struct hexfont *gfxcon_builtin_font(void);
 
+/*
+ * splashimage's picture behind the text in the normal colours, fitted to
+ * the screen; the console takes it (NULL: none again).
+ */
+struct picture;
+void gfxcon_set_splash(struct picture *p);
+bool gfxcon_has_splash(void);
+
 /* Cells a codepoint takes: 2 for a full-width glyph, else 1. */
 int gfxcon_cp_width(uint32_t cp);
 

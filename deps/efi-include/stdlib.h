@@ -14,5 +14,7 @@ void *malloc(size_t n);
 void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t n);
 void free(void *p);
+/* stb_image's PNG filters */
+#define abs(x) __builtin_abs(x)
 
 #endif

@@ -137,3 +137,85 @@ TEST(font_errors)
     ok_str(run_script("font || echo nothing to load"), "nothing to load\n");
     text_mode();
 }
+
+/* ---- splashimage: BMP, PNG (gzipped too) through stb_image, fitted to the screen ---- */
+
+/* A 64 x 48 picture, pixel (x, y) = (4x, 5y, 128), as PNG and BMP, written by Python's zlib. */
+static void make_pictures(void)
+{
+    static const char *const files[] = { "junk.png", "not a picture", NULL };
+    test_bootdir(files);
+    test_sh("python3 -c '\n"
+            "import struct, zlib\n"
+            "w, h = 64, 48\n"
+            "px = lambda x, y: bytes((4 * x, 5 * y, 128))\n"
+            "raw = b\"\".join(b\"\\0\" + b\"\".join(px(x, y) for x in range(w)) for y in range(h))\n"
+            "def chunk(k, b): return struct.pack(\">I\", len(b)) + k + b + struct.pack(\">I\", zlib.crc32(k + b))\n"
+            "open(\"pic.png\", \"wb\").write(b\"\\x89PNG\\r\\n\\x1a\\n\" + chunk(b\"IHDR\", struct.pack(\">IIBBBBB\", w, h, 8, 2, 0, 0, 0)) + chunk(b\"IDAT\", zlib.compress(raw)) + chunk(b\"IEND\", b\"\"))\n"
+            "big = b\"\\x89PNG\\r\\n\\x1a\\n\" + chunk(b\"IHDR\", struct.pack(\">IIBBBBB\", 5000, 5000, 8, 2, 0, 0, 0))\n"
+            "open(\"big.png\", \"wb\").write(big + chunk(b\"IDAT\", zlib.compress(b\"\")) + chunk(b\"IEND\", b\"\"))\n"
+            "rows = b\"\".join(b\"\".join(px(x, y)[::-1] for x in range(w)) for y in reversed(range(h)))\n"
+            "open(\"pic.bmp\", \"wb\").write(b\"BM\" + struct.pack(\"<IHHI\", 54 + len(rows), 0, 0, 54) + struct.pack(\"<IiiHHIIiiII\", 40, w, h, 1, 24, 0, len(rows), 0, 0, 0, 0) + rows)\n"
+            "' && gzip -k pic.png");
+}
+
+static uint32_t pic_at(int x, int y, uint32_t sw, uint32_t sh)
+{
+    uint32_t sx = (uint32_t)x * 64 / sw, sy = (uint32_t)y * 48 / sh;
+    return (4 * sx) << 16 | (5 * sy) << 8 | 128;
+}
+
+TEST(splashimage_shows_behind_normal_text)
+{
+    const struct hexfont *b = gfxcon_builtin_font();
+    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    unsigned w;
+    int misses = 0;
+    make_pictures();
+    ok_str(run_script("graphicsmode 0x100 > nul\nsplashimage /pic.png && echo shown"), "shown\n");
+    /* an empty cell far from the text: the picture, scaled 10 times */
+    for (int y = 400; y < 416; y++)
+        for (int x = 600; x < 608; x++)
+            misses += host_fb[(size_t)y * host_fb_w + x] != pic_at(x, y, 640, 480);
+    ok(misses == 0);
+    /* the 's' of "shown": its ink in the text colour, the rest the picture */
+    ok(hexfont_glyph(b, 's', rows, &w) == 0);
+    for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 8; x++)
+            misses += host_fb[(size_t)y * host_fb_w + x] !=
+                      ((rows[y] >> (31 - x)) & 1 ? GREY : pic_at(x, y, 640, 480));
+    ok(misses == 0);
+    /* a highlight is opaque */
+    run_script("color white/blue black/light-gray\nclear\necho -e $[0x70]X");
+    ok(cell_shows(b, 'X', 0, 0, BLACK, GREY));
+    /* BMP, and PNG gzipped, give the same picture; a new mode fits it again */
+    run_script("color light-gray/black\ngraphicsmode 0x101 > nul\nsplashimage /pic.bmp\nclear");
+    for (int y = 500; y < 600; y += 7)
+        for (int x = 0; x < 800; x += 13)
+            misses += host_fb[(size_t)y * host_fb_w + x] != pic_at(x, y, 800, 600);
+    run_script("splashimage /pic.png.gz\nclear");
+    for (int y = 500; y < 600; y += 7)
+        for (int x = 0; x < 800; x += 13)
+            misses += host_fb[(size_t)y * host_fb_w + x] != pic_at(x, y, 800, 600);
+    ok(misses == 0);
+    /* no file: the picture goes */
+    run_script("splashimage\nclear");
+    ok(!gfxcon_has_splash() && host_fb[(size_t)550 * host_fb_w + 700] == BLACK);
+    text_mode();
+}
+
+TEST(splashimage_errors)
+{
+    make_pictures();
+    ok_str(run_script("splashimage /junk.png"),
+           "Error: splashimage: /junk.png is no BMP, PNG or JPEG picture (unknown image type)\n");
+    ok_str(run_script("splashimage /big.png"),
+           "Error: splashimage: /big.png: 5000 x 5000 pixels is more than a splash image may have\n");
+    ok_str(run_script("splashimage /none.png"), "Error: splashimage: /none.png: not found\n");
+    ok(!gfxcon_has_splash() && !gfxcon_active());
+    /* the picture comes with the graphics console: none, without GOP */
+    host_gfx_nmodes = 0;
+    ok_str(run_script("splashimage /pic.png || echo no graphics"), "no graphics\n");
+    gfxcon_set_splash(NULL);
+    text_mode();
+}
