@@ -192,18 +192,24 @@ $(BUILD)/ramos-root.img.gz: tools/fetch-linux tests/linux/mkramos-root tests/lin
 	gzip -n -f $(BUILD)/ramos-root.img
 
 # An ESP image: the binary at \EFI\BOOT\BOOTX64.EFI, the demo menu at
-# \efi\grub\menu.lst, the examples, and the RAMOS demo image at \ramos\.
-$(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI $(shell find examples -type f) $(BUILD)/ramos-root.img.gz
+# \efi\grub\menu.lst, the examples, the RAMOS demo image at \ramos\, and
+# Debian's unifont at \efi\grub\unifont.hex for the graphical menu.
+$(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI $(shell find examples -type f) $(BUILD)/ramos-root.img.gz \
+    $(UNIFONT_HEX)
 	MKESP_MIB=64 tests/qemu/mkesp $@ $(BUILD)/BOOTX64.EFI examples/menu.lst examples
 	MTOOLS_SKIP_CHECK=1 mmd -i $@ ::/ramos
 	MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(BUILD)/ramos-root.img.gz ::/ramos/ramos-root.img.gz
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(UNIFONT_HEX) ::/efi/grub/unifont.hex
 
 esp: $(BUILD)/esp.img
 
+# The serial console on this terminal; RUN_DISPLAY="-display gtk -serial stdio" (or sdl)
+# shows the screen too, for the graphical menu.
+RUN_DISPLAY ?= -nographic
 run: deps
 	$(MAKE) all $(BUILD)/esp.img
 	cp $(OVMF_VARS) $(BUILD)/run-vars.fd
-	qemu-system-x86_64 -machine q35 -accel tcg -m 512 -nographic -no-reboot -net none \
+	qemu-system-x86_64 -machine q35 -accel tcg -m 512 $(RUN_DISPLAY) -no-reboot -net none \
 	    -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	    -drive if=pflash,format=raw,file=$(BUILD)/run-vars.fd \
 	    -drive format=raw,file=$(BUILD)/esp.img
@@ -237,6 +243,7 @@ bench: $(BUILD)/BOOTX64.EFI $(BUILD)/payload.efi
 	tests/bench/map $(BUILD)
 	tests/bench/images $(BUILD)
 	tests/bench/grub $(BUILD)
+	tests/bench/gfx $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
