@@ -21,6 +21,14 @@ static uint8_t *state(const char *name, size_t n)
     return NULL;
 }
 
+static int role_of(const uint8_t *attr)
+{
+    return attr == &con_color_normal      ? CON_NORMAL
+           : attr == &con_color_highlight ? CON_HIGHLIGHT
+           : attr == &con_color_helptext  ? CON_HELPTEXT
+                                          : CON_HEADING;
+}
+
 static int color_exec(struct cmd_args *a)
 {
     uint8_t *positional[] = { &con_color_normal, &con_color_highlight, &con_color_helptext,
@@ -34,6 +42,7 @@ static int color_exec(struct cmd_args *a)
     for (; i < a->argc; i++) {
         const char *w = a->argv[i], *eq = strchr8(w, '=');
         uint8_t *target, attr;
+        unsigned long long rgb;
         if (eq) {
             target = state(w, (size_t)(eq - w));
             if (!target)
@@ -49,10 +58,17 @@ static int color_exec(struct cmd_args *a)
         if (color_parse(w, con_color_normal, &attr))
             return shell_error(-EINVAL, "color: bad colour '%s'", w);
         *target = attr;
+        /* a 24-bit value is drawn as it is on the graphics console */
+        if (parse_unum(w, &rgb) != 0)
+            rgb = 0;
+        con_true_color_set(role_of(target), rgb);
         if (target == &con_color_normal && pos <= 1) {
             /* the others follow NORMAL until set */
             con_color_helptext = con_color_heading = attr;
             con_color_highlight = (uint8_t)(((attr & 0x0F) << 4) | ((attr >> 4) & 0x07));
+            con_true_color_set(CON_HELPTEXT, rgb);
+            con_true_color_set(CON_HEADING, rgb);
+            con_true_color_set(CON_HIGHLIGHT, 0);
         }
     }
     if (con_is_screen())
@@ -64,6 +80,7 @@ COMMAND(color, color_exec, "color NORMAL [HIGHLIGHT [HELPTEXT [HEADING]]] | colo
         "Set the menu and console colours. A value is FG/BG by name (black blue green cyan\n"
         "red magenta brown light-gray dark-gray light-blue light-green light-cyan light-red\n"
         "light-magenta yellow white), an attribute byte such as 0x1F, or a 64-bit\n"
-        "0xBBBBBBBBFFFFFFFF background:foreground RGB value (nearest console colour).\n"
+        "0xBBBBBBBBFFFFFFFF background:foreground RGB value: the nearest console colour\n"
+        "on a text console, the colour itself on the graphics console (graphicsmode).\n"
         "STATE is normal, highlight, helptext, heading, standard or border; 'n' keeps one.",
         NULL);

@@ -5,6 +5,7 @@
  * them unknown, and a menu that reaches one fails at that line saying why,
  * under errorcheck like any other error.
  */
+#include "platform.h"
 #include "shell.h"
 
 static bool is_fn_call(const char *w)
@@ -48,7 +49,7 @@ const char *bios_only(int argc, char **argv)
         if (i < argc && parse_unum(argv[i], &addr) == 0 &&
             (argv[0][0] == 'w' || bios_addr_read(addr, &v) != 0))
             return "a memory address is grub4dos' BIOS memory (mapboot emulates read 0x8278, "
-                   "the version date)";
+                   "the version date, and 0x834c, the screen width)";
         if (i < argc && argv[0][0] == 'w' && str_starts8(argv[i], "(md)"))
             return md_write;
     }
@@ -114,6 +115,21 @@ int bios_addr_read(unsigned long long addr, unsigned long long *value)
     if (addr == 0x8278) {
         *value = G4D_DATE;
         return 0;
+    }
+    if (addr == 0x834C) {
+        /*
+         * The screen's width in pixels, which grub4dos for UEFI's sample menu
+         * reads (calc *0x834c) to choose a font and picture: the firmware's
+         * current graphics mode, whether or not mapboot draws on it.
+         */
+        struct plat_gfx_mode modes[64];
+        int n = plat_gfx_modes(modes, 64), cur = plat_gfx_current();
+        for (int i = 0; i < n; i++) {
+            if (modes[i].number == cur) {
+                *value = modes[i].width;
+                return 0;
+            }
+        }
     }
     return -ENOTSUP;
 }

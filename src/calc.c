@@ -6,7 +6,8 @@
  * expects. Operands are numbers (decimal, 0x hex, with k/m/g/t suffixes) or
  * variable names. Arithmetic wraps at 64 bits; division by zero is an error.
  * The grub4dos *ADDR memory forms read only the addresses mapboot emulates
- * (bios_addr_read: *0x8278, the version date); the rest are BIOS memory and
+ * (bios_addr_read: *0x8278, the version date; *0x834c, the screen width);
+ * the rest are BIOS memory and
  * refused with -ENOTSUP. Assigning to one (*ADDR=) is refused too: a boot
  * shell should not poke memory from a typo.
  */
@@ -276,6 +277,6 @@ const char *calc_strerror(int rc)
 {
     if (rc == -ENOTSUP)
         return "BIOS-only: *ADDR is grub4dos' BIOS memory (mapboot emulates *0x8278, the "
-               "version date)";
+               "version date, and *0x834c, the screen width)";
     return err_str(rc);
 }

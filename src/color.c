@@ -74,3 +74,49 @@ int color_parse(const char *s, uint8_t base, uint8_t *attr)
     }
     return -EINVAL;
 }
+
+uint32_t color_rgb(int index)
+{
+    return palette[index & 15].rgb;
+}
+
+/*
+ * grub4dos' 24-bit colours, kept for the graphics console: each role's RGB
+ * and the attribute it was mapped to. A cell drawn with that attribute
+ * while the role still has it gets the RGB.
+ */
+static struct {
+    bool set, has_bg;
+    uint32_t fg, bg;
+    uint8_t attr;
+} true_colors[CON_ROLES];
+
+static uint8_t *role_attr(int role)
+{
+    uint8_t *attrs[CON_ROLES] = { &con_color_normal, &con_color_highlight, &con_color_helptext,
+                                  &con_color_heading };
+    return attrs[role];
+}
+
+void con_true_color_set(int role, unsigned long long v)
+{
+    if (role < 0 || role >= CON_ROLES)
+        return;
+    true_colors[role].set = v >= 0x100;
+    true_colors[role].fg = (uint32_t)v & 0xFFFFFF;
+    true_colors[role].bg = (uint32_t)(v >> 32) & 0xFFFFFF;
+    true_colors[role].has_bg = (v >> 32) != 0;
+    true_colors[role].attr = *role_attr(role);
+}
+
+bool con_true_color(uint8_t attr, uint32_t *fg, uint32_t *bg)
+{
+    for (int r = 0; r < CON_ROLES; r++) {
+        if (!true_colors[r].set || true_colors[r].attr != attr || *role_attr(r) != attr)
+            continue;
+        *fg = true_colors[r].fg;
+        *bg = true_colors[r].has_bg ? true_colors[r].bg : palette[attr >> 4].rgb;
+        return true;
+    }
+    return false;
+}

@@ -54,6 +54,17 @@ void con_set_normal(void);
  * with no background part keeps base's background.
  */
 uint8_t color_to_attr(unsigned long long v, uint8_t base);
+/* The RGB of console colour index (0-15), as VGA shows it. */
+uint32_t color_rgb(int index);
+/*
+ * 24-bit colours for the graphics console: color's value v (0x00RRGGBB
+ * foreground, background in the high 32 bits; below 0x100, none) for role
+ * CON_NORMAL..., set after the role's attribute. con_true_color gives the
+ * RGB of a cell drawn with attr, when a role with that attribute has one.
+ */
+enum { CON_NORMAL, CON_HIGHLIGHT, CON_HELPTEXT, CON_HEADING, CON_ROLES };
+void con_true_color_set(int role, unsigned long long v);
+bool con_true_color(uint8_t attr, uint32_t *fg, uint32_t *bg);
 /* Parse "white/blue", "0x1F" or a 64-bit value into an attribute; -EINVAL if neither. */
 int color_parse(const char *s, uint8_t base, uint8_t *attr);
 

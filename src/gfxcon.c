@@ -38,11 +38,6 @@ static struct picture splash;    /* splashimage's picture (px NULL: none) */
 static uint32_t *splash_px;      /* it fitted to the screen (g.w x g.h), when drawing */
 static struct hexfont *builtin;  /* parsed on first use */
 
-/* The 16 console colours as VGA shows them. */
-static const uint32_t palette[16] = {
-    0x000000, 0x0000AA, 0x00AA00, 0x00AAAA, 0xAA0000, 0xAA00AA, 0xAA5500, 0xAAAAAA,
-    0x555555, 0x5555FF, 0x55FF55, 0x55FFFF, 0xFF5555, 0xFF55FF, 0xFFFF55, 0xFFFFFF,
-};
 
 const struct hexfont *gfxcon_builtin_font(void)
 {
@@ -143,7 +138,7 @@ bool gfxcon_has_splash(void)
 static void draw_cell(int col, int row)
 {
     struct cell *c = &g.cells[row * g.cols + col];
-    uint32_t rows[HEXFONT_MAX_HEIGHT], fg = palette[c->attr & 0x0F], bg = palette[c->attr >> 4];
+    uint32_t rows[HEXFONT_MAX_HEIGHT], fg, bg;
     unsigned w;
     int x0 = col * GFX_CELL_W, y0 = row * GFX_CELL_H, cells = 1;
     if (c->cp == 0 && col > 0) {
@@ -151,6 +146,10 @@ static void draw_cell(int col, int row)
         col--;
         c--;
         x0 -= GFX_CELL_W;
+    }
+    if (!con_true_color(c->attr, &fg, &bg)) {
+        fg = color_rgb(c->attr & 0x0F);
+        bg = color_rgb(c->attr >> 4);
     }
     w = glyph(c->cp ? c->cp : ' ', rows);
     /* a full-width glyph with no right half (cut by the screen edge) shows its left half */
@@ -270,14 +269,17 @@ void gfxcon_write(const char *s, size_t n)
 
 void gfxcon_clear(void)
 {
+    uint32_t fg, clear_bg;
     if (!g.active)
         return;
+    if (!con_true_color(g.attr, &fg, &clear_bg))
+        clear_bg = color_rgb(g.attr >> 4);
     for (int i = 0; i < g.cols * g.rows; i++) {
         g.cells[i].cp = ' ';
         g.cells[i].attr = g.attr;
     }
     for (size_t i = 0; i < (size_t)g.w * g.h; i++)
-        g.px[i] = see_through(g.attr) ? splash_px[i] : palette[g.attr >> 4];
+        g.px[i] = see_through(g.attr) ? splash_px[i] : clear_bg;
     g.col = g.row = 0;
     mark_dirty(0, (int)g.h);
     if (g.cursor)

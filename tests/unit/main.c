@@ -47,6 +47,8 @@ void test_reset(void)
     strcpy(shell.cmd_path, SHELL_CMD_PATH);
     shell.cmd_ext[0] = 0;
     module_remove("*");
+    for (int r = 0; r < CON_ROLES; r++)
+        con_true_color_set(r, 0);
     free(shell.configfile);
     shell.configfile = NULL;
     shell.exit_app = false;

@@ -241,7 +241,7 @@ TEST(calc_bios_addresses)
     ok(crc("*0x475&0xff") == -ENOTSUP);
     ok_str(run_script("calc *0x82b9&0xff"),
            "Error: calc: BIOS-only: *ADDR is grub4dos' BIOS memory (mapboot emulates *0x8278, "
-           "the version date) in '*0x82b9&0xff'\n");
+           "the version date, and *0x834c, the screen width) in '*0x82b9&0xff'\n");
     ok_str(run_script("set /a x=*0x8278\necho %x%"), "20240101\n");
     /* read: the version-date guard of real menus passes; other addresses are BIOS-only */
     ok_str(run_script("checkrange 20111129:-1 read 0x8278 > nul && echo new enough"),

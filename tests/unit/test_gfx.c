@@ -219,3 +219,24 @@ TEST(splashimage_errors)
     gfxcon_set_splash(NULL);
     text_mode();
 }
+
+/* the sample menu's lines: 24-bit colours drawn as they are, and the screen width at *0x834c */
+TEST(true_colours_and_screen_width)
+{
+    const struct hexfont *b = gfxcon_builtin_font();
+    ok_str(run_script("graphicsmode 0x101 > nul\ncalc a=*0x834c\necho %a%"), "800\n");
+    run_script("color normal=0xff9933 highlight=0x0000008000ffff00 helptext=0xff00ff heading=0x66ff00\n"
+               "clear\necho N");
+    ok(cell_shows(b, 'N', 0, 0, 0xFF9933, BLACK));
+    /* the highlight's background is the high 32 bits */
+    ok_str(run_script("color"), "normal=0x0C highlight=0x1E helptext=0x0D heading=0x0A\n");
+    run_script("clear\necho -e $[0x1E]H");
+    ok(cell_shows(b, 'H', 0, 0, 0xFFFF00, 0x000080));
+    /* the text console gets the nearest of its 16 colours; a named colour takes the RGB away */
+    run_script("color light-gray/black\nclear\necho G");
+    ok(cell_shows(b, 'G', 0, 0, GREY, BLACK));
+    ok_str(run_script("graphicsmode 3 > nul\ncalc b=*0x834c\necho %b%"), "800\n");
+    host_gfx_nmodes = 0;
+    ok(strstr(run_script("calc *0x834c"), "BIOS-only") != NULL);
+    text_mode();
+}
