@@ -192,6 +192,8 @@ static void newline(void)
         g.row = g.rows - 1;
         scroll();
     }
+    if (g.cursor)
+        draw_cell(g.col, g.row);
 }
 
 /* Move the cursor mark: redraw the cells it leaves and enters. */
@@ -224,8 +226,9 @@ static void put(uint32_t cp)
     /* a full-width glyph written over the left half of another leaves its right half a blank */
     if (g.col + n < g.cols && c[n].cp == 0)
         c[n].cp = ' ';
-    draw_cell(g.col, g.row);
     g.col += n;
+    /* drawn once the cursor has left it, so no underline stays behind */
+    draw_cell(g.col - n, g.row);
     if (g.col >= g.cols)
         newline();
     else if (g.cursor)
@@ -249,7 +252,12 @@ void gfxcon_write(const char *s, size_t n)
         }
         s += len ? len : 1;
         if (cp == '\n') {
-            cursor_move(g.col, g.row);
+            if (g.cursor && g.col < g.cols) {
+                /* take the underline away before the line can scroll up with it */
+                g.cursor = false;
+                draw_cell(g.col, g.row);
+                g.cursor = true;
+            }
             newline();
         } else if (cp == '\r') {
             cursor_move(0, g.row);

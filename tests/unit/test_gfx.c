@@ -240,3 +240,23 @@ TEST(true_colours_and_screen_width)
     ok(strstr(run_script("calc *0x834c"), "BIOS-only") != NULL);
     text_mode();
 }
+
+/* the line editor's cursor: an underline in its cell, and none left behind */
+TEST(gfx_cursor_leaves_no_trail)
+{
+    const struct hexfont *b = gfxcon_builtin_font();
+    run_script("graphicsmode 0x100 > nul");
+    gfxcon_cursor(true);
+    gfxcon_write("ab\ncd", 5);
+    ok(cell_shows(b, 'a', 0, 0, GREY, BLACK) && cell_shows(b, 'b', 1, 0, GREY, BLACK));
+    ok(cell_shows(b, ' ', 2, 0, GREY, BLACK));
+    ok(cell_shows(b, 'c', 0, 1, GREY, BLACK) && cell_shows(b, 'd', 1, 1, GREY, BLACK));
+    /* the cursor cell (2, 1): its last two pixel rows in the text colour */
+    ok(host_fb[(size_t)(1 * 16 + 15) * host_fb_w + 2 * 8] == GREY &&
+       host_fb[(size_t)(1 * 16 + 13) * host_fb_w + 2 * 8] == BLACK);
+    gfxcon_goto(0, 0);
+    ok(cell_shows(b, ' ', 2, 1, GREY, BLACK));
+    gfxcon_cursor(false);
+    ok(cell_shows(b, 'a', 0, 0, GREY, BLACK));
+    text_mode();
+}
