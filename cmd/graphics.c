@@ -272,38 +272,6 @@ COMMAND(background, rgb_exec, "background RRGGBB",
         "color instead; the value is 0.",
         NULL);
 
-static int setmenu_exec(struct cmd_args *a)
-{
-    static const char *const known[] = {
-        "--string", "--draw-box", "--timeout", "--u", "--ver-on", "--ver-off", "--lang",
-        "--left-align", "--right-align", "--middle-align", "--triangle-on", "--triangle-off",
-        "--highlight-short", "--highlight-full", "--keyhelp-on", "--keyhelp-off", "--keyhelp",
-        "--box", "--auto-num-all-on", "--auto-num-on", "--auto-num-off", "--font-spacing",
-        "--help", "--graphic-entry", "--hotkey", "--hotkey-color",
-    };
-    for (int i = 1; i < a->argc; i++) {
-        const char *w = a->argv[i];
-        const char *eq = strchr8(w, '=');
-        size_t n = eq ? (size_t)(eq - w) : strlen8(w);
-        bool ok = false;
-        if (w[0] != '-')
-            continue; /* the values of --box, --graphic-entry... */
-        for (size_t k = 0; k < ARRAY_SIZE(known) && !ok; k++)
-            ok = strlen8(known[k]) == n && strncmp8(w, known[k], n) == 0;
-        if (!ok)
-            return shell_error(-EINVAL, "setmenu: unknown option '%.*s'", (int)n, w);
-    }
-    no_graphics("setmenu");
-    return 1;
-}
-
-COMMAND(setmenu, setmenu_exec, "setmenu OPTION...",
-        "Lay out the graphical menu: --box, --string, --draw-box, --timeout, --keyhelp,\n"
-        "--*-align, --triangle-*, --highlight-*, --auto-num-*, --font-spacing, --lang,\n"
-        "--ver-on/off, --u (reset) and the rest of grub4dos' options. They are checked\n"
-        "and do not change the text menu.",
-        NULL);
-
 enum { O_T_DUMB, O_T_NOECHO, O_T_NOEDIT, O_T_TIMEOUT, O_T_LINES, O_T_SILENT, O_T_SPACING };
 static const struct opt terminal_opts[] = {
     [O_T_DUMB] = { "--dumb", OPT_FLAG },

@@ -45,6 +45,19 @@ struct menu {
 
 extern struct menu *menu_cur;
 
+/*
+ * How the menu screen is laid out (setmenu; src/../cmd/setmenu.c). Kept
+ * across configfile, as grub4dos keeps it, until setmenu --u.
+ */
+struct menu_style {
+    int box_x, box_y, box_w, box_h; /* cells; 0: the default (w centred, h to the help) */
+    int box_l;                      /* border: 0 none, else a single line */
+    bool box;                       /* --box was given */
+    bool lang_zh;                   /* key help in Chinese */
+    bool auto_num;                  /* "%2d " before each title */
+};
+extern struct menu_style menu_style;
+
 /* Split a menu file into its global section and entries (nothing runs). */
 int menu_parse(const char *path, const char *text, size_t len, struct menu **out);
 /* Run the global section and the iftitle conditions. */

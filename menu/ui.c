@@ -44,6 +44,7 @@ static void draw_text_at(int col, int row, uint8_t attr, const char *s, int widt
 struct layout {
     int cols, rows;
     int top, height; /* the entry rows */
+    int left;        /* the entry rows' first column (the blank before a title) */
     int first;       /* first visible entry (scrolling) */
     int box;         /* width of an entry row (the highlight bar) */
     int helpw;       /* width of a help row */
@@ -85,10 +86,13 @@ static void draw_entries(struct menu *m, struct layout *l, int sel)
     for (int r = 0; r < l->height; r++) {
         int v = l->first + r, e = v < nvis ? nth_visible(m, v) : -1;
         char line[300];
-        snprintf(line, sizeof(line), " %s", e >= 0 ? m->entries[e].title : "");
+        if (e >= 0 && menu_style.auto_num)
+            snprintf(line, sizeof(line), " %2d %s", e, m->entries[e].title);
+        else
+            snprintf(line, sizeof(line), " %s", e >= 0 ? m->entries[e].title : "");
         if (l->fresh && e < 0)
             continue;
-        draw_text_at(2, l->top + r, v == sel ? con_color_highlight : con_color_normal, line,
+        draw_text_at(l->left, l->top + r, v == sel ? con_color_highlight : con_color_normal, line,
                      v == sel || !l->fresh ? l->box : 0);
     }
 }
@@ -108,13 +112,18 @@ static void draw_help(struct menu *m, struct layout *l, int sel)
             snprintf(line, sizeof(line), "%.*s", (int)MIN(n, sizeof(line) - 1), help);
             help = nl ? nl + 1 : NULL;
         } else if (i == 0 && !(e >= 0 && m->entries[e].help)) {
-            snprintf(line, sizeof(line), "Use the %s and %s keys to select an entry, Enter to boot it,",
-                     "Up", "Down");
+            /* setmenu --lang=zh: grub4dos for UEFI's own Chinese key help */
+            snprintf(line, sizeof(line), "%s",
+                     menu_style.lang_zh
+                         ? "按↑和↓选择菜单。按回车或b启动。"
+                         : "Use the Up and Down keys to select an entry, Enter to boot it,");
         } else if (i == 1 && !(e >= 0 && m->entries[e].help)) {
             snprintf(line, sizeof(line), "%s",
                      m->password && !m->unlocked
-                         ? "'p' to unlock editing with the password."
-                         : "'e' to edit its commands, or 'c' for a command line.");
+                         ? (menu_style.lang_zh ? "按p获得特权控制。"
+                                               : "'p' to unlock editing with the password.")
+                         : (menu_style.lang_zh ? "按e可在启动前编辑菜单命令,按c进入命令行。"
+                                               : "'e' to edit its commands, or 'c' for a command line."));
         } else {
             line[0] = 0;
         }
@@ -149,6 +158,45 @@ static int text_width(const char *s, int widest, int max)
     return MIN(widest, max);
 }
 
+/* One row of the border: left, fill, right, at (col, row), width cells in all. */
+static void border_row(int col, int row, const char *left, const char *fill, const char *right,
+                       int width)
+{
+    char line[1024];
+    size_t n = 0;
+    n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", left);
+    for (int i = 2; i < width && n + 4 < sizeof(line); i++)
+        n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", fill);
+    snprintf(line + n, sizeof(line) - n, "%s", right);
+    draw_text_at(col, row, con_color_normal, line, 0);
+}
+
+/*
+ * setmenu --box: the entries at column x, row y, w wide (0: centred on the
+ * screen) and h high (0: down to where the help goes), in a single-line
+ * border one cell around them (l=0: none), as grub4dos for UEFI lays it out.
+ */
+static void box_layout(struct layout *l)
+{
+    int x = MAX(menu_style.box_x, 2), y = MAX(menu_style.box_y, 2);
+    int w = menu_style.box_w ? menu_style.box_w : l->cols - 2 * x;
+    int h = menu_style.box_h ? menu_style.box_h : l->rows - y - 6;
+    w = MAX(MIN(w, l->cols - x - 1), 4);
+    h = MAX(MIN(h, l->rows - y - 6), 1);
+    l->left = x - 1;
+    l->top = y;
+    l->box = w + 1;
+    l->height = h;
+    if (!menu_style.box_l)
+        return;
+    border_row(x - 2, y - 1, "┌", "─", "┐", w + 3);
+    for (int r = 0; r < h; r++) {
+        draw_text_at(x - 2, y + r, con_color_normal, "│", 0);
+        draw_text_at(x + w + 0, y + r, con_color_normal, "│", 0);
+    }
+    border_row(x - 2, y + h, "└", "─", "┘", w + 3);
+}
+
 static void draw_menu(struct menu *m, struct layout *l, int sel, int secs)
 {
     scr_cursor(false);
@@ -166,11 +214,16 @@ static void draw_menu(struct menu *m, struct layout *l, int sel, int secs)
         l->box = text_width(m->entries[i].title, l->box - 2, l->cols - 6) + 2;
         l->helpw = text_width(m->entries[i].help, l->helpw, l->cols - 4);
     }
+    if (menu_style.auto_num)
+        l->box += 3;
     draw_text_at(0, 0, con_color_heading, "  mapboot", l->box + 4);
     l->top = 2;
+    l->left = 2;
     l->height = l->rows - 10;
     if (l->height > visible_count(m))
         l->height = visible_count(m) > 0 ? visible_count(m) : 1;
+    if (menu_style.box)
+        box_layout(l);
     l->fresh = true;
     draw_entries(m, l, sel);
     draw_help(m, l, sel);
