@@ -85,18 +85,8 @@ void plat_con_write(const char *s, size_t n)
             buf[k++] = ' ';
             s++;
         } else {
-            /*
-             * utf8_decode reads up to 4 bytes and callers (cat) pass buffers
-             * that are not NUL-terminated. Near the end, decode a zero-padded
-             * copy: the padding ends the sequence, so len never passes end.
-             */
-            if (end - s >= 4) {
-                cp = utf8_decode(s, &len);
-            } else {
-                char tail[4] = { 0 };
-                memcpy(tail, s, (size_t)(end - s));
-                cp = utf8_decode(tail, &len);
-            }
+            /* callers (cat) pass buffers that are not NUL-terminated */
+            cp = utf8_decode_n(s, end, &len);
             s += len;
             buf[k++] = cp > 0xFFFF ? '?' : (CHAR16)cp;
         }

@@ -242,15 +242,8 @@ void gfxcon_write(const char *s, size_t n)
         return;
     while (s < end) {
         size_t len;
-        uint32_t cp;
-        if (end - s >= 4) {
-            cp = utf8_decode(s, &len);
-        } else {
-            char tail[4] = { 0 };
-            memcpy(tail, s, (size_t)(end - s));
-            cp = utf8_decode(tail, &len);
-        }
-        s += len ? len : 1;
+        uint32_t cp = utf8_decode_n(s, end, &len);
+        s += len;
         if (cp == '\n') {
             if (g.cursor && g.col < g.cols) {
                 /* take the underline away before the line can scroll up with it */

@@ -249,6 +249,21 @@ uint32_t utf8_decode(const char *str, size_t *len)
     return cp;
 }
 
+uint32_t utf8_decode_n(const char *s, const char *end, size_t *len)
+{
+    uint32_t cp;
+    if (end - s >= 4) {
+        cp = utf8_decode(s, len);
+    } else {
+        char tail[4] = { 0 };
+        memcpy(tail, s, (size_t)(end - s));
+        cp = utf8_decode(tail, len);
+    }
+    if (*len == 0)
+        *len = 1;
+    return cp;
+}
+
 size_t utf8_width(const char *s)
 {
     size_t n = 0, len;

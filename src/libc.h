@@ -74,6 +74,12 @@ size_t utf8_to_ucs2(uint16_t *dst, size_t dst_chars, const char *src);
 size_t ucs2_to_utf8(char *dst, size_t dst_size, const uint16_t *src);
 /* Decode one UTF-8 sequence at s; sets *len (>= 1). Bad bytes decode as U+FFFD. */
 uint32_t utf8_decode(const char *s, size_t *len);
+/*
+ * utf8_decode of s for a buffer that ends at end and may not be
+ * NUL-terminated (cat's output): near the end a zero-padded copy is decoded,
+ * so *len never reaches past end. *len is at least 1.
+ */
+uint32_t utf8_decode_n(const char *s, const char *end, size_t *len);
 /* Encode cp as UTF-8 into out (1-4 bytes; bad code points as U+FFFD); returns the length. */
 size_t utf8_encode(uint32_t cp, char out[4]);
 /* Number of code points (display columns, for our purposes) in s. */

@@ -692,3 +692,13 @@ TEST(libc_utf8_truncated_sequences)
     ok(utf8_width("\xe2\x82") == 1);
     ok(utf8_width("a\xff" "b") == 3);
 }
+
+/* a sequence cut by the end of the buffer decodes as U+FFFD and never reads past it */
+TEST(utf8_decode_n_stops_at_the_end)
+{
+    const char text[] = "a\xE4\xB8\xAD";
+    size_t len;
+    ok(utf8_decode_n(text + 1, text + 4, &len) == 0x4E2D && len == 3);
+    ok(utf8_decode_n(text + 1, text + 3, &len) == 0xFFFD && len >= 1 && len <= 2);
+    ok(utf8_decode_n(text, text + 1, &len) == 'a' && len == 1);
+}
