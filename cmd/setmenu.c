@@ -2,9 +2,11 @@
  * setmenu OPTION...: grub4dos for UEFI's menu layout. Drawn: --box x= y= w=
  * h= l= (where the entries go, in cells, with a border), --lang=zh|en (the
  * key help), --auto-num-all-on/--auto-num-on/--auto-num-off (" 0 " before
- * each title) and --u (all back to the defaults). The others are checked
- * and not drawn yet: --string, --timeout, --help, --keyhelp, alignment,
- * triangle, highlight width, version, font spacing, graphic entries.
+ * each title), --string=[iN=]X=Y=COLOR=TEXT (text, or the clock with
+ * date&time=FORMAT, at a cell), --timeout=X=Y=COLOR (where the countdown's
+ * number goes) and --u (all back to the defaults). The others are checked
+ * and not drawn yet: --help, --keyhelp, alignment, triangle, highlight
+ * width, version, font spacing, graphic entries.
  */
 #include "../src/shell.h"
 #include "menu_need.h"
@@ -33,10 +35,105 @@ static int box_word(const char *w)
     return 0;
 }
 
+/* The next '='-separated field of *p (advanced past it) into buf. */
+static bool field(const char **p, char *buf, size_t size)
+{
+    const char *eq = strchr8(*p, '=');
+    size_t n = eq ? (size_t)(eq - *p) : strlen8(*p);
+    if (!eq || n >= size)
+        return false;
+    memcpy(buf, *p, n);
+    buf[n] = 0;
+    *p = eq + 1;
+    return true;
+}
+
+/* X of --string and --timeout: cells, or empty/'s' centred on the screen, 'm' in the box. */
+static bool parse_x(const char *w, int *x)
+{
+    unsigned long long v;
+    if (!*w || strcmp8(w, "s") == 0)
+        *x = -1;
+    else if (strcmp8(w, "m") == 0)
+        *x = -2;
+    else if (parse_unum(w, &v) == 0 && v < 1000)
+        *x = (int)v;
+    else
+        return false;
+    return true;
+}
+
+/* Y: cells from the top, or -N from the bottom (-0 the last line). */
+static bool parse_y(const char *w, int *y)
+{
+    unsigned long long v;
+    bool up = *w == '-';
+    if (parse_unum(w + up, &v) != 0 || v >= 1000)
+        return false;
+    *y = up ? -1 - (int)v : (int)v;
+    return true;
+}
+
+/* --string=[iN=]X=Y=COLOR=TEXT, --string=iN (clear one), --string= (clear all) */
+static int string_opt(const char *v)
+{
+    char buf[32];
+    const char *p = v;
+    unsigned long long slot = 16, color;
+    struct menu_string st = { .set = true };
+    if (!*v) {
+        memset(menu_style.strings, 0, sizeof(menu_style.strings));
+        return 0;
+    }
+    if (v[0] == 'i') {
+        const char *eq = strchr8(v, '=');
+        snprintf(buf, sizeof(buf), "%.*s", eq ? (int)(eq - v - 1) : (int)strlen8(v + 1), v + 1);
+        if (parse_unum(buf, &slot) || slot >= 16)
+            return shell_error(-EINVAL, "setmenu: --string=%s: slots are i0 to i15", v);
+        if (!eq) {
+            memset(&menu_style.strings[slot], 0, sizeof(menu_style.strings[slot]));
+            return 0;
+        }
+        p = eq + 1;
+    }
+    if (!field(&p, buf, sizeof(buf)) || !parse_x(buf, &st.x) || !field(&p, buf, sizeof(buf)) ||
+        !parse_y(buf, &st.y) || !field(&p, buf, sizeof(buf)) || parse_unum(buf, &color))
+        return shell_error(-EINVAL, "setmenu: --string=%s: expected [iN=]X=Y=COLOR=TEXT", v);
+    if (strlen8(p) >= sizeof(st.text))
+        return shell_error(-EINVAL, "setmenu: --string text is over %zu bytes", sizeof(st.text) - 1);
+    st.color = color;
+    strlcpy8(st.text, p, sizeof(st.text));
+    if (slot == 16) {
+        for (slot = 0; slot < 16 && menu_style.strings[slot].set; slot++)
+            ;
+        if (slot == 16)
+            return shell_error(-ENOSPC, "setmenu: 16 strings are set; --string=iN replaces one");
+    }
+    menu_style.strings[slot] = st;
+    return 0;
+}
+
+/* --timeout=X=Y=COLOR */
+static int timeout_opt(const char *v)
+{
+    char buf[32];
+    const char *p = v;
+    unsigned long long color;
+    int x, y;
+    if (!field(&p, buf, sizeof(buf)) || !parse_x(buf, &x) || !field(&p, buf, sizeof(buf)) ||
+        !parse_y(buf, &y) || parse_unum(p, &color))
+        return shell_error(-EINVAL, "setmenu: --timeout=%s: expected X=Y=COLOR", v);
+    menu_style.timeout_set = true;
+    menu_style.timeout_x = x;
+    menu_style.timeout_y = y;
+    menu_style.timeout_color = color;
+    return 0;
+}
+
 static int setmenu_exec(struct cmd_args *a)
 {
     static const char *const checked[] = {
-        "--string", "--draw-box", "--timeout", "--ver-on", "--ver-off", "--left-align",
+        "--draw-box", "--ver-on", "--ver-off", "--left-align",
         "--right-align", "--middle-align", "--triangle-on", "--triangle-off",
         "--highlight-short", "--highlight-full", "--keyhelp-on", "--keyhelp-off", "--keyhelp",
         "--font-spacing", "--help", "--graphic-entry", "--hotkey", "--hotkey-color",
@@ -68,6 +165,11 @@ static int setmenu_exec(struct cmd_args *a)
         } else if (strcmp8(w, "--auto-num-off") == 0) {
             menu_style.auto_num = false;
             ok = true;
+        } else if (str_starts8(w, "--string=") || str_starts8(w, "--timeout=")) {
+            int rc = w[2] == 's' ? string_opt(w + 9) : timeout_opt(w + 10);
+            if (rc)
+                return rc;
+            ok = true;
         } else if (strcmp8(w, "--u") == 0) {
             memset(&menu_style, 0, sizeof(menu_style));
             return 1; /* grub4dos ignores what follows */
@@ -85,6 +187,9 @@ COMMAND(setmenu, setmenu_exec, "setmenu OPTION...",
         "entries at column X, row Y (cells), W wide (0: centred) and H high (0: down to\n"
         "the help), with a border unless l=0; --lang=zh or en is the key help's\n"
         "language; --auto-num-all-on (or --auto-num-on) numbers the titles from 0,\n"
-        "--auto-num-off stops; --u puts everything back. --string, --timeout, --help,\n"
-        "--keyhelp and the other grub4dos options are checked, not drawn yet.",
+        "--auto-num-off stops; --string=[iN=]X=Y=COLOR=TEXT shows TEXT at column X (s:\n"
+        "centred, m: in the box), row Y (-N from the bottom) in 0xRRGGBB, the clock for\n"
+        "date&time=yyyy-MM-dd HH:mm:ss (16 slots; --string=iN clears one, --string= all);\n"
+        "--timeout=X=Y=COLOR puts the countdown's number there; --u puts everything\n"
+        "back. --help, --keyhelp and the other grub4dos options are checked, not drawn.",
         NULL);

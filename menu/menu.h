@@ -55,8 +55,21 @@ struct menu_style {
     bool box;                       /* --box was given */
     bool lang_zh;                   /* key help in Chinese */
     bool auto_num;                  /* "%2d " before each title */
+    /* --string: text at a cell (x -1: centred on the screen, -2: in the box; y < 0 from the bottom) */
+    struct menu_string {
+        bool set;
+        int x, y;
+        unsigned long long color;    /* grub4dos colour value */
+        char text[100];              /* "date&time=FORMAT" is the clock */
+    } strings[16];
+    /* --timeout: the countdown's number at a cell, in a colour */
+    bool timeout_set;
+    int timeout_x, timeout_y;
+    unsigned long long timeout_color;
 };
 extern struct menu_style menu_style;
+/* setmenu's date&time=FORMAT (yyyy yy MM dd HH hh AP mm ss; empty: yyyy-MM-dd HH:mm:ss). */
+void menu_format_clock(const char *fmt, char *out, size_t size);
 
 /* Split a menu file into its global section and entries (nothing runs). */
 int menu_parse(const char *path, const char *text, size_t len, struct menu **out);

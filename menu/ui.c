@@ -133,9 +133,97 @@ static void draw_help(struct menu *m, struct layout *l, int sel)
     }
 }
 
+/* date&time=FORMAT: yyyy yy MM dd HH hh AP mm ss (empty: yyyy-MM-dd HH:mm:ss) */
+void menu_format_clock(const char *fmt, char *out, size_t size)
+{
+    struct plat_tm tm;
+    size_t n = 0;
+    if (!*fmt)
+        fmt = "yyyy-MM-dd HH:mm:ss";
+    if (plat_datetime(&tm) != 0)
+        memset(&tm, 0, sizeof(tm));
+    while (*fmt && n + 8 < size) {
+        static const struct {
+            const char *tok;
+            int kind;
+        } toks[] = { { "yyyy", 0 }, { "yy", 1 }, { "MM", 2 }, { "dd", 3 }, { "HH", 4 },
+                     { "hh", 5 }, { "AP", 6 }, { "mm", 7 }, { "ss", 8 } };
+        size_t k;
+        for (k = 0; k < ARRAY_SIZE(toks); k++)
+            if (str_starts8(fmt, toks[k].tok))
+                break;
+        if (k == ARRAY_SIZE(toks)) {
+            out[n++] = *fmt++;
+            continue;
+        }
+        fmt += strlen8(toks[k].tok);
+        switch (toks[k].kind) {
+        case 0: n += (size_t)snprintf(out + n, size - n, "%04d", tm.year); break;
+        case 1: n += (size_t)snprintf(out + n, size - n, "%02d", tm.year % 100); break;
+        case 2: n += (size_t)snprintf(out + n, size - n, "%02d", tm.month); break;
+        case 3: n += (size_t)snprintf(out + n, size - n, "%02d", tm.day); break;
+        case 4: n += (size_t)snprintf(out + n, size - n, "%02d", tm.hour); break;
+        case 5: n += (size_t)snprintf(out + n, size - n, "%02d", (tm.hour + 11) % 12 + 1); break;
+        case 6: n += (size_t)snprintf(out + n, size - n, "%s", tm.hour < 12 ? "AM" : "PM"); break;
+        case 7: n += (size_t)snprintf(out + n, size - n, "%02d", tm.min); break;
+        default: n += (size_t)snprintf(out + n, size - n, "%02d", tm.sec); break;
+        }
+    }
+    out[n < size ? n : size - 1] = 0;
+}
+
+/* Column x of --string and --timeout: -1 centred on the screen, -2 in the box. */
+static int place_x(const struct layout *l, int x, int width)
+{
+    if (x == -1)
+        return MAX((l->cols - width) / 2, 0);
+    if (x == -2)
+        return MAX(l->left + (l->box - width) / 2, 0);
+    return x;
+}
+
+static int place_y(const struct layout *l, int y)
+{
+    return y >= 0 ? y : MAX(l->rows + y, 0);
+}
+
+/* setmenu --string: each slot's text (clocks only, with clocks_only) */
+static void draw_strings(const struct layout *l, bool clocks_only)
+{
+    for (int i = 0; i < 16; i++) {
+        const struct menu_string *st = &menu_style.strings[i];
+        char text[200];
+        bool clock = str_starts8(st->text, "date&time");
+        uint8_t attr;
+        if (!st->set || (clocks_only && !clock))
+            continue;
+        if (clock)
+            menu_format_clock(st->text[9] == '=' ? st->text + 10 : "", text, sizeof(text));
+        else
+            strlcpy8(text, st->text, sizeof(text));
+        attr = con_custom_color(st->color);
+        draw_text_at(place_x(l, st->x, (int)scr_text_width(text, strlen8(text))),
+                     place_y(l, st->y), attr, text, 0);
+        con_custom_color_end();
+    }
+    con_set_normal();
+}
+
 static void draw_countdown(struct layout *l, int secs)
 {
     char line[120];
+    if (menu_style.timeout_set) {
+        /* setmenu --timeout: the number alone, where and in the colour it says */
+        uint8_t attr;
+        snprintf(line, sizeof(line), secs >= 0 ? "%2d" : "  ", secs);
+        attr = con_custom_color(menu_style.timeout_color);
+        draw_text_at(place_x(l, menu_style.timeout_x, 2), place_y(l, menu_style.timeout_y), attr,
+                     line, 0);
+        con_custom_color_end();
+        draw_strings(l, true);
+        return;
+    }
+    draw_strings(l, true);
     if (secs >= 0)
         snprintf(line, sizeof(line),
                  "The highlighted entry will be booted automatically in %d seconds.", secs);
@@ -227,6 +315,7 @@ static void draw_menu(struct menu *m, struct layout *l, int sel, int secs)
     l->fresh = true;
     draw_entries(m, l, sel);
     draw_help(m, l, sel);
+    draw_strings(l, false);
     if (secs >= 0)
         draw_countdown(l, secs);
     l->fresh = false;

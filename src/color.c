@@ -109,8 +109,34 @@ void con_true_color_set(int role, unsigned long long v)
     true_colors[role].attr = *role_attr(role);
 }
 
+static struct {
+    bool set;
+    uint8_t attr;
+    uint32_t fg, bg;
+} custom;
+
+uint8_t con_custom_color(unsigned long long v)
+{
+    uint8_t attr = color_to_attr(v, con_color_normal);
+    custom.set = v >= 0x100;
+    custom.attr = attr;
+    custom.fg = (uint32_t)v & 0xFFFFFF;
+    custom.bg = (v >> 32) ? (uint32_t)(v >> 32) & 0xFFFFFF : palette[attr >> 4].rgb;
+    return attr;
+}
+
+void con_custom_color_end(void)
+{
+    custom.set = false;
+}
+
 bool con_true_color(uint8_t attr, uint32_t *fg, uint32_t *bg)
 {
+    if (custom.set && custom.attr == attr) {
+        *fg = custom.fg;
+        *bg = custom.bg;
+        return true;
+    }
     for (int r = 0; r < CON_ROLES; r++) {
         if (!true_colors[r].set || true_colors[r].attr != attr || *role_attr(r) != attr)
             continue;

@@ -65,6 +65,12 @@ uint32_t color_rgb(int index);
 enum { CON_NORMAL, CON_HIGHLIGHT, CON_HELPTEXT, CON_HEADING, CON_ROLES };
 void con_true_color_set(int role, unsigned long long v);
 bool con_true_color(uint8_t attr, uint32_t *fg, uint32_t *bg);
+/*
+ * Draw with colour v (a grub4dos value) for a moment (setmenu --string): the
+ * attribute to draw with, whose RGB is v until con_custom_color_end().
+ */
+uint8_t con_custom_color(unsigned long long v);
+void con_custom_color_end(void);
 /* Parse "white/blue", "0x1F" or a 64-bit value into an attribute; -EINVAL if neither. */
 int color_parse(const char *s, uint8_t base, uint8_t *attr);
 

@@ -1,5 +1,6 @@
 /* The unit-test runner: every TEST in the table, one summary line at the end. */
 #include "test.h"
+#include "../../menu/menu.h"
 
 #include "../../disk/map.h"
 
@@ -49,6 +50,7 @@ void test_reset(void)
     module_remove("*");
     for (int r = 0; r < CON_ROLES; r++)
         con_true_color_set(r, 0);
+    memset(&menu_style, 0, sizeof(menu_style));
     free(shell.configfile);
     shell.configfile = NULL;
     shell.exit_app = false;

@@ -9,6 +9,7 @@
 
 #include "../../src/gfxcon.h"
 #include "../../src/hexfont.h"
+#include "../../menu/menu.h"
 
 static const uint32_t WHITE = 0xFFFFFF, GREY = 0xAAAAAA, BLACK = 0, BLUE = 0x0000AA;
 
@@ -259,4 +260,37 @@ TEST(gfx_cursor_leaves_no_trail)
     gfxcon_cursor(false);
     ok(cell_shows(b, 'a', 0, 0, GREY, BLACK));
     text_mode();
+}
+
+/* setmenu: what it keeps for the menu screen, and its errors */
+TEST(setmenu_options)
+{
+    char clock[64];
+    ok_str(run_script("setmenu --box x=4 w=60 y=6 h=9 l=2 --lang=zh --auto-num-on\n"
+                      "setmenu --string=s=-1=0xffffff=\"hello world\" --timeout=70=1=0xff0000\n"
+                      "setmenu --string=i3=m=2=0x00ff00=date&time=yyyy/MM/dd"),
+           "");
+    ok(menu_style.box && menu_style.box_x == 4 && menu_style.box_w == 60 && menu_style.box_y == 6 &&
+       menu_style.box_h == 9 && menu_style.box_l == 2 && menu_style.lang_zh && menu_style.auto_num);
+    ok(menu_style.strings[0].set && menu_style.strings[0].x == -1 && menu_style.strings[0].y == -2 &&
+       menu_style.strings[0].color == 0xffffff && strcmp(menu_style.strings[0].text, "hello world") == 0);
+    ok(menu_style.strings[3].set && menu_style.strings[3].x == -2 && menu_style.strings[3].y == 2 &&
+       strcmp(menu_style.strings[3].text, "date&time=yyyy/MM/dd") == 0);
+    ok(menu_style.timeout_set && menu_style.timeout_x == 70 && menu_style.timeout_y == 1 &&
+       menu_style.timeout_color == 0xff0000);
+    ok_str(run_script("setmenu --string=i3\nsetmenu --lang=en --auto-num-off"), "");
+    ok(!menu_style.strings[3].set && menu_style.strings[0].set && !menu_style.lang_zh &&
+       !menu_style.auto_num);
+    ok_str(run_script("setmenu --box q=1"),
+           "Error: setmenu: --box takes x=, y=, w=, h= and l=, not 'q=1'\n");
+    ok_str(run_script("setmenu --string=x=y=red=text"),
+           "Error: setmenu: --string=x=y=red=text: expected [iN=]X=Y=COLOR=TEXT\n");
+    ok_str(run_script("setmenu --string=i16=1=1=0=x"), "Error: setmenu: --string=i16=1=1=0=x: slots are i0 to i15\n");
+    ok_str(run_script("setmenu --timeout=1=1"), "Error: setmenu: --timeout=1=1: expected X=Y=COLOR\n");
+    ok_str(run_script("setmenu --u --box x=1\n"), "");
+    ok(!menu_style.box && !menu_style.strings[0].set && !menu_style.timeout_set);
+    menu_format_clock("yyyy-MM-dd HH:mm:ss AP hh yy", clock, sizeof(clock));
+    ok(strlen(clock) == 28 && clock[4] == '-' && clock[13] == ':' && (clock[20] == 'A' || clock[20] == 'P'));
+    menu_format_clock("", clock, sizeof(clock));
+    ok(strlen(clock) == 19 && clock[10] == ' ');
 }
