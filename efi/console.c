@@ -45,6 +45,9 @@ void plat_con_serial_only(bool on)
             efi_bs->FreePool(handles);
         }
     }
+    /* the firmware's text console on the screen must not draw its cursor over ours */
+    if (on)
+        efi_st->ConOut->EnableCursor(efi_st->ConOut, FALSE);
     serial_only = on;
 }
 

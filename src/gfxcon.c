@@ -23,6 +23,7 @@ struct cell {
 static struct {
     bool active;
     int mode;
+    int text_mode;          /* the firmware's mode before the first start, put back by stop */
     uint32_t w, h;          /* pixels */
     int cols, rows;
     uint32_t *px;           /* w * h, the shadow of the screen */
@@ -339,6 +340,8 @@ int gfxcon_start(int mode)
     int rc;
     if (!gfxcon_builtin_font())
         return shell_error(-ENOMEM, "graphics: out of memory for the built-in font");
+    if (!g.active)
+        g.text_mode = plat_gfx_current();
     rc = plat_gfx_set_mode(mode, &w, &h);
     if (rc)
         return shell_error(rc, "graphics: the firmware cannot switch to mode %d", mode);
@@ -383,6 +386,11 @@ void gfxcon_stop(void)
     g.mode = -1;
     free(splash_px);
     splash_px = NULL;
+    /* the firmware's text console goes back to the mode it was drawn in */
+    if (g.text_mode >= 0 && g.text_mode != plat_gfx_current()) {
+        uint32_t w, h;
+        plat_gfx_set_mode(g.text_mode, &w, &h);
+    }
     plat_con_serial_only(false);
     plat_con_clear();
 }
