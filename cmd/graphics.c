@@ -156,7 +156,7 @@ static const struct opt font_opts[] = {
 
 static int font_exec(struct cmd_args *a)
 {
-    unsigned long long h = GFX_CELL_H;
+    unsigned long long h = GFX_BUILTIN_H;
     struct hexfont *f;
     char *text;
     size_t len;
@@ -175,9 +175,6 @@ static int font_exec(struct cmd_args *a)
     rc = hexfont_load(text, len, (unsigned)h, &f);
     if (rc)
         return shell_fail(rc, "font", a->argv[a->first]);
-    if (f->height != GFX_CELL_H && shell.debug >= 1)
-        con_printf("font: glyphs %u high are loaded; the console draws 16-high ones\n",
-                   f->height);
     rc = (int)(f->n > INT32_MAX ? INT32_MAX : f->n);
     gfxcon_set_font(f);
     if (gfxcon_active())

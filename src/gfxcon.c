@@ -25,6 +25,7 @@ static struct {
     int mode;
     int text_mode;          /* the firmware's mode before the first start, put back by stop */
     uint32_t w, h;          /* pixels */
+    int cw, ch;             /* a cell: the font's height, and half of it */
     int cols, rows;
     uint32_t *px;           /* w * h, the shadow of the screen */
     struct cell *cells;     /* cols * rows */
@@ -39,6 +40,9 @@ static struct picture splash;    /* splashimage's picture (px NULL: none) */
 static uint32_t *splash_px;      /* it fitted to the screen (g.w x g.h), when drawing */
 static struct hexfont *builtin;  /* parsed on first use */
 
+static int cell_h(void);
+static int layout(void);
+
 
 const struct hexfont *gfxcon_builtin_font(void)
 {
@@ -47,7 +51,7 @@ const struct hexfont *gfxcon_builtin_font(void)
         if (!copy)
             return NULL;
         memcpy(copy, gfx_builtin_hex, gfx_builtin_hex_len);
-        if (hexfont_load(copy, gfx_builtin_hex_len, GFX_CELL_H, &builtin) != 0)
+        if (hexfont_load(copy, gfx_builtin_hex_len, GFX_BUILTIN_H, &builtin) != 0)
             builtin = NULL;
     }
     return builtin;
@@ -57,6 +61,12 @@ void gfxcon_set_font(struct hexfont *f)
 {
     hexfont_free(font);
     font = f;
+    /* a font of another height makes other cells: the screen is laid out again */
+    if (g.active && (g.ch != cell_h()) && layout() != 0) {
+        hexfont_free(font);
+        font = NULL;
+        layout();
+    }
 }
 
 const struct hexfont *gfxcon_font(void)
@@ -64,28 +74,58 @@ const struct hexfont *gfxcon_font(void)
     return font;
 }
 
-/* Glyph cp from the loaded font, else the built-in one, else U+FFFD, else a box. */
-static unsigned glyph(uint32_t cp, uint32_t rows[HEXFONT_MAX_HEIGHT])
+/* The cell height: the loaded font's (font --font-high=N), else the built-in font's 16. */
+static int cell_h(void)
+{
+    return font ? (int)font->height : GFX_BUILTIN_H;
+}
+
+/* A glyph of the built-in font (16 high) scaled to h rows, nearest pixel: *w is widened to match. */
+static void scale(uint64_t rows[HEXFONT_MAX_HEIGHT], unsigned *w, int h)
+{
+    uint64_t src[HEXFONT_MAX_HEIGHT];
+    unsigned sw = *w, dw = sw * (unsigned)h / GFX_BUILTIN_H;
+    if (h == GFX_BUILTIN_H)
+        return;
+    memcpy(src, rows, sizeof(src));
+    for (int y = 0; y < h; y++) {
+        uint64_t in = src[y * GFX_BUILTIN_H / h], out = 0;
+        for (unsigned x = 0; x < dw; x++)
+            if ((in >> (63 - x * sw / dw)) & 1)
+                out |= 1ull << (63 - x);
+        rows[y] = out;
+    }
+    *w = dw;
+}
+
+/*
+ * Glyph cp, h rows high: from the loaded font, else the built-in one
+ * (scaled when the cells are not 16 high), else U+FFFD, else a box.
+ */
+static unsigned glyph(uint32_t cp, uint64_t rows[HEXFONT_MAX_HEIGHT])
 {
     const struct hexfont *b = gfxcon_builtin_font();
+    int h = cell_h();
     unsigned w;
-    if (font && font->height == GFX_CELL_H && hexfont_glyph(font, cp, rows, &w) == 0)
+    if (font && hexfont_glyph(font, cp, rows, &w) == 0)
         return w;
-    if (b && hexfont_glyph(b, cp, rows, &w) == 0)
+    if (b && hexfont_glyph(b, cp, rows, &w) == 0) {
+        scale(rows, &w, h);
         return w;
+    }
     if (cp != 0xFFFD && cp >= 0x20)
         return glyph(0xFFFD, rows);
-    for (int r = 0; r < GFX_CELL_H; r++)
-        rows[r] = (r == 2 || r == 13) ? 0x7E000000u : (r > 2 && r < 13) ? 0x42000000u : 0;
-    return GFX_CELL_W;
+    for (int r = 0; r < h; r++)
+        rows[r] = (r == 1 || r == h - 2) ? 0x7Eull << 56 : (r > 1 && r < h - 2) ? 0x42ull << 56 : 0;
+    return (unsigned)h / 2;
 }
 
 int gfxcon_cp_width(uint32_t cp)
 {
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     if (cp < 0x300)
         return 1; /* ASCII and Latin are half width in every unifont */
-    return glyph(cp, rows) > GFX_CELL_W ? 2 : 1;
+    return (int)glyph(cp, rows) > cell_h() / 2 ? 2 : 1;
 }
 
 static void mark_dirty(int top, int bottom)
@@ -139,14 +179,15 @@ bool gfxcon_has_splash(void)
 static void draw_cell(int col, int row)
 {
     struct cell *c = &g.cells[row * g.cols + col];
-    uint32_t rows[HEXFONT_MAX_HEIGHT], fg, bg;
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
+    uint32_t fg, bg;
     unsigned w;
-    int x0 = col * GFX_CELL_W, y0 = row * GFX_CELL_H, cells = 1;
+    int x0 = col * g.cw, y0 = row * g.ch, cells = 1;
     if (c->cp == 0 && col > 0) {
         /* the right half of a full-width glyph: draw the glyph from its left cell */
         col--;
         c--;
-        x0 -= GFX_CELL_W;
+        x0 -= g.cw;
     }
     if (!con_true_color(c->attr, &fg, &bg)) {
         fg = color_rgb(c->attr & 0x0F);
@@ -154,28 +195,28 @@ static void draw_cell(int col, int row)
     }
     w = glyph(c->cp ? c->cp : ' ', rows);
     /* a full-width glyph with no right half (cut by the screen edge) shows its left half */
-    if (w > GFX_CELL_W && col + 1 < g.cols && g.cells[row * g.cols + col + 1].cp == 0)
+    if ((int)w > g.cw && col + 1 < g.cols && g.cells[row * g.cols + col + 1].cp == 0)
         cells = 2;
-    for (int y = 0; y < GFX_CELL_H; y++) {
+    for (int y = 0; y < g.ch; y++) {
         size_t at = (size_t)(y0 + y) * g.w + x0;
         uint32_t *p = g.px + at;
         const uint32_t *under = see_through(c->attr) ? splash_px + at : NULL;
-        for (int x = 0; x < cells * GFX_CELL_W; x++)
-            p[x] = (rows[y] >> (31 - x)) & 1 ? fg : under ? under[x] : bg;
+        for (int x = 0; x < cells * g.cw; x++)
+            p[x] = (rows[y] >> (63 - x)) & 1 ? fg : under ? under[x] : bg;
     }
     if (g.cursor && row == g.row && (col == g.col || (cells == 2 && col + 1 == g.col))) {
-        for (int y = GFX_CELL_H - 2; y < GFX_CELL_H; y++) {
+        for (int y = g.ch - 2; y < g.ch; y++) {
             uint32_t *p = g.px + (size_t)(y0 + y) * g.w + x0;
-            for (int x = 0; x < cells * GFX_CELL_W; x++)
+            for (int x = 0; x < cells * g.cw; x++)
                 p[x] = fg;
         }
     }
-    mark_dirty(y0, y0 + GFX_CELL_H);
+    mark_dirty(y0, y0 + g.ch);
 }
 
 static void scroll(void)
 {
-    size_t line = (size_t)GFX_CELL_H * g.w;
+    size_t line = (size_t)g.ch * g.w;
     memmove(g.px, g.px + line, (size_t)(g.rows - 1) * line * sizeof(*g.px));
     memmove(g.cells, g.cells + g.cols, (size_t)(g.rows - 1) * g.cols * sizeof(*g.cells));
     for (int c = 0; c < g.cols; c++) {
@@ -183,7 +224,7 @@ static void scroll(void)
         g.cells[(g.rows - 1) * g.cols + c].attr = g.attr;
         draw_cell(c, g.rows - 1);
     }
-    mark_dirty(0, g.rows * GFX_CELL_H);
+    mark_dirty(0, g.rows * g.ch);
 }
 
 static void newline(void)
@@ -332,11 +373,30 @@ int gfxcon_mode(uint32_t *width, uint32_t *height)
     return g.mode;
 }
 
+/* Cells for the screen and the cell size the font gives; 0, or -ENOMEM (nothing changed). */
+static int layout(void)
+{
+    int ch = cell_h(), cw = ch / 2, cols = (int)g.w / cw, rows = (int)g.h / ch;
+    struct cell *cells;
+    if (cols < 16 || rows < 4)
+        return shell_error(-EINVAL, "graphics: %ux%u holds too few cells of %dx%d", g.w, g.h,
+                           cw, ch);
+    cells = malloc((size_t)cols * rows * sizeof(*cells));
+    if (!cells)
+        return shell_error(-ENOMEM, "graphics: out of memory for the cells");
+    free(g.cells);
+    g.cells = cells;
+    g.cw = cw;
+    g.ch = ch;
+    g.cols = cols;
+    g.rows = rows;
+    return 0;
+}
+
 int gfxcon_start(int mode)
 {
     uint32_t w, h;
     uint32_t *px;
-    struct cell *cells;
     int rc;
     if (!gfxcon_builtin_font())
         return shell_error(-ENOMEM, "graphics: out of memory for the built-in font");
@@ -345,24 +405,23 @@ int gfxcon_start(int mode)
     rc = plat_gfx_set_mode(mode, &w, &h);
     if (rc)
         return shell_error(rc, "graphics: the firmware cannot switch to mode %d", mode);
-    if (w < 16 * GFX_CELL_W || h < 4 * GFX_CELL_H || w > 8192 || h > 8192)
+    if (w < 256 || h < 128 || w > 8192 || h > 8192)
         return shell_error(-EINVAL, "graphics: mode %d (%ux%u) is no screen for a console",
                            mode, w, h);
     px = malloc((size_t)w * h * sizeof(*px));
-    cells = malloc((size_t)(w / GFX_CELL_W) * (h / GFX_CELL_H) * sizeof(*cells));
-    if (!px || !cells) {
-        free(px);
-        free(cells);
+    if (!px)
         return shell_error(-ENOMEM, "graphics: out of memory for a %ux%u screen", w, h);
-    }
     free(g.px);
-    free(g.cells);
     g.px = px;
-    g.cells = cells;
     g.w = w;
     g.h = h;
-    g.cols = (int)(w / GFX_CELL_W);
-    g.rows = (int)(h / GFX_CELL_H);
+    rc = layout();
+    if (rc) {
+        free(g.px);
+        g.px = NULL;
+        g.active = false;
+        return rc;
+    }
     g.mode = mode;
     g.active = true;
     g.cursor = false;

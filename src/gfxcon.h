@@ -1,7 +1,8 @@
 /*
  * The console drawn on the screen's pixels (src/gfxcon.c): a grid of
- * 8 x 16 cells over a GOP mode, each cell a glyph of a unifont .hex font
- * (the one `font` loaded, else the built-in ASCII and Latin one), so that
+ * cells over a GOP mode (8 x 16, or half the loaded font's height x its
+ * height), each a glyph of a unifont .hex font (the one `font` loaded, else
+ * the built-in ASCII and Latin one, scaled to the cells), so that
  * menus in Chinese are legible where the firmware's text console shows
  * boxes. A full-width glyph (CJK) takes two cells.
  *
@@ -13,8 +14,7 @@
 
 #include "hexfont.h"
 
-#define GFX_CELL_W 8
-#define GFX_CELL_H 16
+#define GFX_BUILTIN_H 16 /* the built-in font's height; cells are a font's height x half of it */
 
 /* Draw on GOP mode (a plat_gfx_modes number) from now on: clears it. */
 int gfxcon_start(int mode);

@@ -169,7 +169,7 @@ void hexfont_free(struct hexfont *f)
     free(f);
 }
 
-int hexfont_glyph(const struct hexfont *f, uint32_t cp, uint32_t rows[HEXFONT_MAX_HEIGHT],
+int hexfont_glyph(const struct hexfont *f, uint32_t cp, uint64_t rows[HEXFONT_MAX_HEIGHT],
                   unsigned *width)
 {
     size_t lo = 0, hi = f->n;
@@ -193,15 +193,15 @@ int hexfont_glyph(const struct hexfont *f, uint32_t cp, uint32_t rows[HEXFONT_MA
     row_digits = e->len / f->height;
     p = f->text + e->off;
     for (unsigned r = 0; r < f->height; r++) {
-        uint32_t v = 0;
+        uint64_t v = 0;
         for (unsigned d = 0; d < row_digits; d++) {
             int x = hexval((unsigned char)p[r * row_digits + d]);
             if (x < 0)
                 return -ENOENT;
-            v = v << 4 | (uint32_t)x;
+            v = v << 4 | (uint64_t)x;
         }
-        /* the row's bits, left-aligned to bit 31 */
-        rows[r] = row_digits * 4 < 32 ? v << (32 - row_digits * 4) : v;
+        /* the row's bits, left-aligned to bit 63 */
+        rows[r] = row_digits * 4 < 64 ? v << (64 - row_digits * 4) : v;
     }
     *width = w;
     return 0;

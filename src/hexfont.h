@@ -14,7 +14,7 @@
 
 #include "libc.h"
 
-#define HEXFONT_MAX_HEIGHT 32 /* a full-width glyph is as wide: 32 bits a row */
+#define HEXFONT_MAX_HEIGHT 64 /* a full-width glyph is as wide: 64 bits a row */
 
 struct hexfont_entry {
     uint32_t cp;
@@ -40,10 +40,10 @@ void hexfont_free(struct hexfont *f);
 
 /*
  * Glyph cp as rows of bits: *width is its width in pixels (height / 2 or
- * height), rows[i] its row i, bit 31 the leftmost pixel. -ENOENT when the
+ * height), rows[i] its row i, bit 63 the leftmost pixel. -ENOENT when the
  * font has none.
  */
-int hexfont_glyph(const struct hexfont *f, uint32_t cp, uint32_t rows[HEXFONT_MAX_HEIGHT],
+int hexfont_glyph(const struct hexfont *f, uint32_t cp, uint64_t rows[HEXFONT_MAX_HEIGHT],
                   unsigned *width);
 
 #endif

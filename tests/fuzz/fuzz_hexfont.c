@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const unsigned heights[] = { 16, 16, 16, 16, 8, 24, 32, 7 };
     struct hexfont *f = NULL;
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     unsigned h, w;
     char *text;
     if (size > 64 * 1024 || size == 0)

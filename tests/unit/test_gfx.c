@@ -27,13 +27,13 @@ static void text_mode(void)
 static bool cell_shows(const struct hexfont *f, uint32_t cp, int col, int row, uint32_t fg,
                        uint32_t bg)
 {
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     unsigned w;
     if (hexfont_glyph(f, cp, rows, &w) != 0)
         return false;
     for (int y = 0; y < 16; y++)
         for (unsigned x = 0; x < w; x++) {
-            uint32_t want = (rows[y] >> (31 - x)) & 1 ? fg : bg;
+            uint32_t want = (rows[y] >> (63 - x)) & 1 ? fg : bg;
             uint32_t got = host_fb[(size_t)(row * 16 + y) * host_fb_w + col * 8 + x];
             if (got != want) {
                 printf("    cell %d,%d U+%04X pixel %u,%d: got %06X want %06X\n", col, row, cp, x,
@@ -134,7 +134,7 @@ TEST(font_errors)
            "Error: font: no glyph of height 16 (lines CODE:BITS with 32 or 64 hex digits)\n");
     ok_str(run_script("font /none.hex"), "Error: font: /none.hex: not found\n");
     ok_str(run_script("font --font-high=7 /bad.hex"),
-           "Error: font: --font-high=7: an even height from 2 to 32\n");
+           "Error: font: --font-high=7: an even height from 2 to 64\n");
     ok_str(run_script("font || echo nothing to load"), "nothing to load\n");
     text_mode();
 }
@@ -169,7 +169,7 @@ static uint32_t pic_at(int x, int y, uint32_t sw, uint32_t sh)
 TEST(splashimage_shows_behind_normal_text)
 {
     const struct hexfont *b = gfxcon_builtin_font();
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     unsigned w;
     int misses = 0;
     make_pictures();
@@ -184,7 +184,7 @@ TEST(splashimage_shows_behind_normal_text)
     for (int y = 0; y < 16; y++)
         for (int x = 0; x < 8; x++)
             misses += host_fb[(size_t)y * host_fb_w + x] !=
-                      ((rows[y] >> (31 - x)) & 1 ? GREY : pic_at(x, y, 640, 480));
+                      ((rows[y] >> (63 - x)) & 1 ? GREY : pic_at(x, y, 640, 480));
     ok(misses == 0);
     /* a highlight is opaque */
     run_script("color white/blue black/light-gray\nclear\necho -e $[0x70]X");
@@ -294,4 +294,39 @@ TEST(setmenu_options)
     ok(strlen(clock) == 28 && clock[4] == '-' && clock[13] == ':' && (clock[20] == 'A' || clock[20] == 'P'));
     menu_format_clock("", clock, sizeof(clock));
     ok(strlen(clock) == 19 && clock[10] == ' ');
+}
+
+/* font --font-high=24: cells 12 x 24; the font's glyphs as they are, the built-in ones scaled */
+TEST(font_high_makes_bigger_cells)
+{
+    static const char *const files[] = { NULL };
+    const struct hexfont *b = gfxcon_builtin_font();
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
+    unsigned w;
+    int misses = 0;
+    test_bootdir(files);
+    /* 'A' 12 wide, 24 high: a frame (outer rows and columns set) */
+    test_sh("python3 -c 'print(\"0041:\" + \"FFF0\" + \"8010\" * 22 + \"FFF0\")' > f24.hex");
+    run_script("graphicsmode 0x101 > nul");
+    ok_str(run_script("font --font-high=24 /f24.hex > nul\necho %@retval%\nterminal"),
+           "1\ngraphics\nchars_per_line=66  max_lines=25\n");
+    run_script("clear\necho AB");
+    for (int y = 0; y < 24; y++)
+        for (int x = 0; x < 12; x++) {
+            bool ink = y == 0 || y == 23 || x == 0 || x == 11;
+            misses += host_fb[(size_t)y * host_fb_w + x] != (ink ? GREY : BLACK);
+        }
+    ok(misses == 0);
+    /* 'B' from the built-in font: row y is the 16-high glyph's row y*16/24, pixel x its x*8/12 */
+    ok(hexfont_glyph(b, 'B', rows, &w) == 0 && w == 8);
+    for (int y = 0; y < 24; y++)
+        for (int x = 0; x < 12; x++) {
+            bool ink = (rows[y * 16 / 24] >> (63 - x * 8 / 12)) & 1;
+            misses += host_fb[(size_t)y * host_fb_w + 12 + x] != (ink ? GREY : BLACK);
+        }
+    ok(misses == 0);
+    /* back to the built-in size */
+    gfxcon_set_font(NULL);
+    ok_str(run_script("terminal"), "graphics\nchars_per_line=100  max_lines=37\n");
+    text_mode();
 }

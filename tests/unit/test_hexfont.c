@@ -21,16 +21,16 @@ static const char ZHONG_BITS[] = "01000100010001003FF8210821082108210821083FF821
 TEST(hexfont_half_and_full_width)
 {
     char text[256];
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     unsigned w = 0;
     struct hexfont *f;
     snprintf(text, sizeof(text), "0041:%s\n4E2D:%s\n", A_BITS, ZHONG_BITS);
     f = load(text, 16);
     ok(f && f->n == 2);
     ok(hexfont_glyph(f, 'A', rows, &w) == 0 && w == 8);
-    ok(rows[0] == 0 && rows[4] == 0x18000000u && rows[5] == 0x24000000u && rows[9] == 0x7E000000u && rows[15] == 0);
+    ok(rows[0] == 0 && rows[4] == (0x18000000ull << 32) && rows[5] == (0x24000000ull << 32) && rows[9] == (0x7E000000ull << 32) && rows[15] == 0);
     ok(hexfont_glyph(f, 0x4E2D, rows, &w) == 0 && w == 16);
-    ok(rows[0] == 0x01000000u && rows[4] == 0x3FF80000u && rows[15] == 0x01000000u);
+    ok(rows[0] == (0x01000000ull << 32) && rows[4] == (0x3FF80000ull << 32) && rows[15] == (0x01000000ull << 32));
     ok(hexfont_glyph(f, 'B', rows, &w) == -ENOENT);
     hexfont_free(f);
 }
@@ -39,7 +39,7 @@ TEST(hexfont_half_and_full_width)
 TEST(hexfont_skips_other_lines)
 {
     char text[512];
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     unsigned w;
     struct hexfont *f;
     snprintf(text, sizeof(text),
@@ -49,7 +49,7 @@ TEST(hexfont_skips_other_lines)
     f = load(text, 16);
     ok(f && f->n == 3); /* 1F600, 0045 and 0046 (whose bad digit shows when drawn) */
     ok(hexfont_glyph(f, 0x1F600, rows, &w) == 0 && w == 16);
-    ok(hexfont_glyph(f, 'E', rows, &w) == 0 && w == 8 && rows[9] == 0x7E000000u);
+    ok(hexfont_glyph(f, 'E', rows, &w) == 0 && w == 8 && rows[9] == (0x7E000000ull << 32));
     ok(hexfont_glyph(f, 'B', rows, &w) == -ENOENT && hexfont_glyph(f, 'C', rows, &w) == -ENOENT);
     ok(hexfont_glyph(f, 'F', rows, &w) == -ENOENT);
     hexfont_free(f);
@@ -57,21 +57,21 @@ TEST(hexfont_skips_other_lines)
 
 TEST(hexfont_unsorted_first_wins)
 {
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     unsigned w;
     struct hexfont *f = load("0043:FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF\n"
                              "0041:0000000018242442427E424242420000\n"
                              "0043:00000000000000000000000000000000\n"
                              "0042:80808080808080808080808080808080\n", 16);
     ok(f && f->n == 3 && f->index[0].cp == 'A' && f->index[2].cp == 'C');
-    ok(hexfont_glyph(f, 'C', rows, &w) == 0 && rows[0] == 0xFF000000u);
-    ok(hexfont_glyph(f, 'B', rows, &w) == 0 && rows[15] == 0x80000000u);
+    ok(hexfont_glyph(f, 'C', rows, &w) == 0 && rows[0] == (0xFF000000ull << 32));
+    ok(hexfont_glyph(f, 'B', rows, &w) == 0 && rows[15] == (0x80000000ull << 32));
     hexfont_free(f);
 }
 
 TEST(hexfont_other_heights_and_errors)
 {
-    uint32_t rows[HEXFONT_MAX_HEIGHT];
+    uint64_t rows[HEXFONT_MAX_HEIGHT];
     unsigned w;
     struct hexfont *f = NULL;
     char line[256];
@@ -80,7 +80,7 @@ TEST(hexfont_other_heights_and_errors)
     memcpy(line, "0041:", 5);
     memset(line + 5, 'F', 96);
     f = load(line, 24);
-    ok(f && hexfont_glyph(f, 'A', rows, &w) == 0 && w == 12 && rows[23] == 0xFFFF0000u);
+    ok(f && hexfont_glyph(f, 'A', rows, &w) == 0 && w == 12 && rows[23] == (0xFFFF0000ull << 32));
     hexfont_free(f);
     ok(hexfont_load(strdup8("no glyphs here\n"), 15, 16, &f) == -EINVAL && !f);
     ok(strstr(shell.errmsg, "no glyph of height 16") != NULL);
@@ -106,7 +106,8 @@ TEST(hexfont_full_unifont)
     ok(hexfont_load(text, len, 16, &f) == 0);
     rewind(in);
     while (f && fgets(line, sizeof(line), in)) {
-        uint32_t rows[HEXFONT_MAX_HEIGHT], cp = (uint32_t)strtoul(line, NULL, 16);
+        uint64_t rows[HEXFONT_MAX_HEIGHT];
+        uint32_t cp = (uint32_t)strtoul(line, NULL, 16);
         unsigned w;
         char *bits = strchr(line, ':') + 1;
         size_t nd = strcspn(bits, "\r\n");
@@ -118,7 +119,7 @@ TEST(hexfont_full_unifont)
             char want[5], got[5];
             unsigned rd = (unsigned)nd / 16;
             snprintf(want, sizeof(want), "%.*s", rd, bits + r * rd);
-            snprintf(got, sizeof(got), rd == 2 ? "%02X" : "%04X", rows[r] >> (32 - rd * 4));
+            snprintf(got, sizeof(got), rd == 2 ? "%02X" : "%04X", (unsigned)(rows[r] >> (64 - rd * 4)));
             ok(strcmp(want, got) == 0);
         }
         checked++;
