@@ -165,7 +165,7 @@ fuzz: $(FUZZ_BINS)
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
     e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
-    gzip qemu-utils cpio unifont libstb-dev
+    gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \

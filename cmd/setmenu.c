@@ -4,9 +4,10 @@
  * key help), --auto-num-all-on/--auto-num-on/--auto-num-off (" 0 " before
  * each title), --string=[iN=]X=Y=COLOR=TEXT (text, or the clock with
  * date&time=FORMAT, at a cell), --timeout=X=Y=COLOR (where the countdown's
- * number goes) and --u (all back to the defaults). The others are checked
- * and not drawn yet: --help, --keyhelp, alignment, triangle, highlight
- * width, version, font spacing, graphic entries.
+ * number goes), --help=X=W=Y (where the help goes) and --u (all back to the
+ * defaults). The others are checked and not drawn yet: --keyhelp,
+ * alignment, triangle, highlight width, version, font spacing, graphic
+ * entries.
  */
 #include "../src/shell.h"
 #include "menu_need.h"
@@ -130,13 +131,29 @@ static int timeout_opt(const char *v)
     return 0;
 }
 
+/* --help=X=W=Y */
+static int help_opt(const char *v)
+{
+    char buf[32];
+    const char *p = v;
+    unsigned long long x, w, y;
+    if (!field(&p, buf, sizeof(buf)) || parse_unum(buf, &x) || !field(&p, buf, sizeof(buf)) ||
+        parse_unum(buf, &w) || parse_unum(p, &y) || x > 999 || w > 999 || y > 999)
+        return shell_error(-EINVAL, "setmenu: --help=%s: expected X=W=Y (cells)", v);
+    menu_style.help_set = true;
+    menu_style.help_x = (int)x;
+    menu_style.help_w = (int)w;
+    menu_style.help_y = (int)y;
+    return 0;
+}
+
 static int setmenu_exec(struct cmd_args *a)
 {
     static const char *const checked[] = {
         "--draw-box", "--ver-on", "--ver-off", "--left-align",
         "--right-align", "--middle-align", "--triangle-on", "--triangle-off",
         "--highlight-short", "--highlight-full", "--keyhelp-on", "--keyhelp-off", "--keyhelp",
-        "--font-spacing", "--help", "--graphic-entry", "--hotkey", "--hotkey-color",
+        "--font-spacing", "--graphic-entry", "--hotkey", "--hotkey-color",
     };
     bool in_box = false;
     for (int i = 1; i < a->argc; i++) {
@@ -165,6 +182,11 @@ static int setmenu_exec(struct cmd_args *a)
         } else if (strcmp8(w, "--auto-num-off") == 0) {
             menu_style.auto_num = false;
             ok = true;
+        } else if (str_starts8(w, "--help=")) {
+            int rc = help_opt(w + 7);
+            if (rc)
+                return rc;
+            ok = true;
         } else if (str_starts8(w, "--string=") || str_starts8(w, "--timeout=")) {
             int rc = w[2] == 's' ? string_opt(w + 9) : timeout_opt(w + 10);
             if (rc)
@@ -190,6 +212,8 @@ COMMAND(setmenu, setmenu_exec, "setmenu OPTION...",
         "--auto-num-off stops; --string=[iN=]X=Y=COLOR=TEXT shows TEXT at column X (s:\n"
         "centred, m: in the box), row Y (-N from the bottom) in 0xRRGGBB, the clock for\n"
         "date&time=yyyy-MM-dd HH:mm:ss (16 slots; --string=iN clears one, --string= all);\n"
-        "--timeout=X=Y=COLOR puts the countdown's number there; --u puts everything\n"
-        "back. --help, --keyhelp and the other grub4dos options are checked, not drawn.",
+        "--timeout=X=Y=COLOR puts the countdown's number there; --help=X=W=Y puts the\n"
+        "help under row Y, from column X (0: under the box), W wide (0: to the same\n"
+        "margin on the right); --u puts everything back. --keyhelp and the other\n"
+        "grub4dos options are checked, not drawn.",
         NULL);

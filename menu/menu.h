@@ -62,6 +62,9 @@ struct menu_style {
         unsigned long long color;    /* grub4dos colour value */
         char text[100];              /* "date&time=FORMAT" is the clock */
     } strings[16];
+    /* --help=X=W=Y: where the help goes (0s: the defaults) */
+    bool help_set;
+    int help_x, help_w, help_y;
     /* --timeout: the countdown's number at a cell, in a colour */
     bool timeout_set;
     int timeout_x, timeout_y;

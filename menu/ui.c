@@ -101,7 +101,20 @@ static void draw_help(struct menu *m, struct layout *l, int sel)
 {
     int e = nth_visible(m, sel);
     const char *help = e >= 0 ? m->entries[e].help : NULL;
-    int row = l->top + l->height + 1;
+    int row = l->top + l->height + 1, col = 2, width = l->helpw;
+    if (menu_style.help_set) {
+        /* setmenu --help=X=W=Y, as grub4dos for UEFI places it */
+        if (menu_style.help_y)
+            row = menu_style.help_y + 1;
+        if (menu_style.help_x == 0) {
+            col = MAX(l->left - 1, 0);
+            width = l->box + 2;
+        } else {
+            col = menu_style.help_x;
+            width = menu_style.help_w ? menu_style.help_w : l->cols - 2 * col;
+        }
+        width = MAX(MIN(width, l->cols - col), 1);
+    }
     for (int i = 0; i < 4; i++) {
         char line[300];
         const char *nl;
@@ -129,7 +142,8 @@ static void draw_help(struct menu *m, struct layout *l, int sel)
         }
         if (l->fresh && !line[0])
             continue;
-        draw_text_at(2, row + i, con_color_helptext, line, l->fresh ? 0 : l->helpw);
+        draw_text_at(col, row + i, con_color_helptext, line,
+                      menu_style.help_set ? width : l->fresh ? 0 : l->helpw);
     }
 }
 

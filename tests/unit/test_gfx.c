@@ -157,7 +157,8 @@ static void make_pictures(void)
             "open(\"big.png\", \"wb\").write(big + chunk(b\"IDAT\", zlib.compress(b\"\")) + chunk(b\"IEND\", b\"\"))\n"
             "rows = b\"\".join(b\"\".join(px(x, y)[::-1] for x in range(w)) for y in reversed(range(h)))\n"
             "open(\"pic.bmp\", \"wb\").write(b\"BM\" + struct.pack(\"<IHHI\", 54 + len(rows), 0, 0, 54) + struct.pack(\"<IiiHHIIiiII\", 40, w, h, 1, 24, 0, len(rows), 0, 0, 0, 0) + rows)\n"
-            "' && gzip -k pic.png");
+            "open(\"pic.ppm\", \"wb\").write(b\"P6 64 48 255\\n\" + b\"\".join(px(x, y) for y in range(h) for x in range(w)))\n"
+            "' && gzip -k pic.png && cjpeg -quality 100 pic.ppm > pic.jpg");
 }
 
 static uint32_t pic_at(int x, int y, uint32_t sw, uint32_t sh)
@@ -198,6 +199,18 @@ TEST(splashimage_shows_behind_normal_text)
     for (int y = 500; y < 600; y += 7)
         for (int x = 0; x < 800; x += 13)
             misses += host_fb[(size_t)y * host_fb_w + x] != pic_at(x, y, 800, 600);
+    ok(misses == 0);
+    /* JPEG (made by Debian's cjpeg) is lossy: each channel within 12 of the picture */
+    ok_str(run_script("splashimage /pic.jpg && echo jpeg\nclear"), "jpeg\n");
+    for (int y = 500; y < 600; y += 7) {
+        for (int x = 0; x < 800; x += 13) {
+            uint32_t got = host_fb[(size_t)y * host_fb_w + x], want = pic_at(x, y, 800, 600);
+            for (int sh = 0; sh < 24; sh += 8) {
+                int d = (int)((got >> sh) & 0xFF) - (int)((want >> sh) & 0xFF);
+                misses += d > 12 || d < -12;
+            }
+        }
+    }
     ok(misses == 0);
     /* no file: the picture goes */
     run_script("splashimage\nclear");
@@ -288,8 +301,12 @@ TEST(setmenu_options)
            "Error: setmenu: --string=x=y=red=text: expected [iN=]X=Y=COLOR=TEXT\n");
     ok_str(run_script("setmenu --string=i16=1=1=0=x"), "Error: setmenu: --string=i16=1=1=0=x: slots are i0 to i15\n");
     ok_str(run_script("setmenu --timeout=1=1"), "Error: setmenu: --timeout=1=1: expected X=Y=COLOR\n");
+    ok_str(run_script("setmenu --help=0=0=20"), "");
+    ok(menu_style.help_set && menu_style.help_x == 0 && menu_style.help_y == 20);
+    ok_str(run_script("setmenu --help=1=2"), "Error: setmenu: --help=1=2: expected X=W=Y (cells)\n");
     ok_str(run_script("setmenu --u --box x=1\n"), "");
-    ok(!menu_style.box && !menu_style.strings[0].set && !menu_style.timeout_set);
+    ok(!menu_style.box && !menu_style.strings[0].set && !menu_style.timeout_set &&
+       !menu_style.help_set);
     menu_format_clock("yyyy-MM-dd HH:mm:ss AP hh yy", clock, sizeof(clock));
     ok(strlen(clock) == 28 && clock[4] == '-' && clock[13] == ':' && (clock[20] == 'A' || clock[20] == 'P'));
     menu_format_clock("", clock, sizeof(clock));
