@@ -17,11 +17,6 @@
 /* Hidden in a GPT entry's attributes: platform-required, hidden and no-automount, as grub4dos sets. */
 #define GPT_ATTR_HIDE 0xC000000000000001ull
 
-static bool is_extended(uint8_t type)
-{
-    return type == 0x05 || type == 0x0F || type == 0x85;
-}
-
 /* PART, or the root device when arg is NULL; it must be a partition. */
 static int get_partition(const char *cmd, const char *arg, struct drive **out)
 {
@@ -104,7 +99,7 @@ static int parttype_exec(struct cmd_args *a)
     }
     if (type > 0xFF)
         return shell_error(-EINVAL, "parttype: an MBR type is a byte, not 0x%llX", type);
-    if (is_extended(p->part_type) != is_extended((uint8_t)type))
+    if (mbr_is_extended(p->part_type) != mbr_is_extended((uint8_t)type))
         return shell_error(-EINVAL, "parttype: %s: changing a partition to or from an extended "
                            "one would lose the logical partitions", p->name);
     rc = set_type(p, (uint8_t)type);
@@ -142,7 +137,7 @@ static int hidden_flag(const char *cmd, const char *part, enum hide_op op)
             return rc;
         hidden = (attr & GPT_ATTR_HIDE) != 0;
     } else {
-        if (is_extended(p->part_type))
+        if (mbr_is_extended(p->part_type))
             return shell_error(-EINVAL, "%s: %s is an extended partition", cmd, p->name);
         hidden = (p->part_type & 0x10) != 0;
     }
@@ -272,7 +267,7 @@ static int makeactive_exec(struct cmd_args *a)
     if (is_gpt(p))
         return shell_error(-EINVAL, "makeactive: %s is a GPT partition; only MBR primary "
                            "partitions have an active flag", p->name);
-    if (p->table_lba != 0 || is_extended(p->part_type))
+    if (p->table_lba != 0 || mbr_is_extended(p->part_type))
         return shell_error(-EINVAL, "makeactive: %s is not a primary partition", p->name);
     {
         uint8_t blk[512];

@@ -18,6 +18,12 @@
 int mbr_edit(struct drive *disk, uint64_t lba, int (*change)(uint8_t *blk, void *ctx),
              void *ctx);
 
+/* An MBR type that is an extended partition (a chain of EBRs): 0x05, 0x0F, 0x85. */
+static inline bool mbr_is_extended(uint8_t type)
+{
+    return type == 0x05 || type == 0x0F || type == 0x85;
+}
+
 /* The 3-byte CHS address of block lba (255 heads, 63 sectors; 1023/254/63 beyond). */
 void mbr_chs(uint8_t out[3], uint64_t lba);
 

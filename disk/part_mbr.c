@@ -62,11 +62,6 @@ static void get_entries(const uint8_t *b, struct mbr_entry e[4])
     }
 }
 
-static bool is_extended(uint8_t type)
-{
-    return type == 0x05 || type == 0x0F || type == 0x85;
-}
-
 static bool is_empty(const struct mbr_entry *e)
 {
     return e->type == 0 || e->count == 0;
@@ -174,7 +169,7 @@ static int walk_extended(struct walk *w, uint64_t ext_start, uint64_t ext_count)
                     return rc;
             }
         }
-        if (!is_extended(e[1].type))
+        if (!mbr_is_extended(e[1].type))
             return 0;
         ebr = ext_start + e[1].start;
         if (ebr >= ext_end) {
@@ -218,7 +213,7 @@ static int mbr_scan(struct drive *d)
             rc = add(d, i, e[i].start, e[i].count, e[i].type, 0, i);
     /* the block buffer is reused by the walk: e[] holds all we need of block 0 */
     for (int i = 0; i < 4 && rc == 0; i++)
-        if (!is_empty(&e[i]) && is_extended(e[i].type))
+        if (!is_empty(&e[i]) && mbr_is_extended(e[i].type))
             rc = walk_extended(&w, e[i].start, e[i].count);
 out:
     free(w.blk);
