@@ -33,10 +33,12 @@ static int con_rows(void)
     return r;
 }
 
-static void no_graphics(const char *cmd)
+/* foreground/background: grub4dos' graphic-menu colours; mapboot's come from color */
+static void not_drawn(const char *cmd)
 {
     if (shell.debug >= 2)
-        con_printf("%s: the console is text only; graphics come with the graphical menu\n", cmd);
+        con_printf("%s: not drawn: the menu takes its colours from color (24-bit values too)\n",
+                   cmd);
 }
 
 /* A grub4dos range: -1 (any), N, A:B or A,B. Returns false when w is none of them. */
@@ -256,17 +258,17 @@ static int rgb_exec(struct cmd_args *a)
     if (n != 6)
         return shell_error(-EINVAL, "%s: '%s' is not a colour RRGGBB (six hex digits)",
                            a->argv[0], w);
-    no_graphics(a->argv[0]);
+    not_drawn(a->argv[0]);
     return 0;
 }
 
 COMMAND(foreground, rgb_exec, "foreground RRGGBB",
-        "The graphical menu's text colour, six hex digits. The text console uses\n"
-        "color instead; the value is 0.",
+        "grub4dos' graphic-menu text colour, six hex digits: checked; mapboot's menu\n"
+        "takes its colours from color (24-bit values too). The value is 0.",
         NULL);
 COMMAND(background, rgb_exec, "background RRGGBB",
-        "The graphical menu's background colour, six hex digits. The text console uses\n"
-        "color instead; the value is 0.",
+        "grub4dos' graphic-menu background colour, six hex digits: checked; mapboot's\n"
+        "menu takes its colours from color (24-bit values too). The value is 0.",
         NULL);
 
 enum { O_T_DUMB, O_T_NOECHO, O_T_NOEDIT, O_T_TIMEOUT, O_T_LINES, O_T_SILENT, O_T_SPACING };
