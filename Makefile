@@ -9,6 +9,9 @@
 # The same core (src/ cmd/ menu/ fs/ disk/) is compiled for UEFI with efi/
 # and for the Linux host with tests/host/.
 
+# The release, as the .sbat section (efi/sbat.c) and the packages give it.
+VERSION := 0.1.0
+
 CC      ?= gcc
 ifeq ($(origin CC),default)
 CC      := gcc
@@ -41,7 +44,7 @@ GNUEFI_LIB := /usr/lib
 # freestanding, position independent, 16-bit wchar, and no libc headers.
 EFI_CFLAGS := -std=gnu11 -O2 -g0 $(WARN) -ffreestanding -fno-builtin -fno-stack-protector \
     -fno-stack-check -fpic -fshort-wchar -mno-red-zone -fno-asynchronous-unwind-tables \
-    -DGNU_EFI_USE_MS_ABI -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+    -DGNU_EFI_USE_MS_ABI -DMAPBOOT_VERSION='"$(VERSION)"' -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
     -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/x86_64
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
     -T efi/mapboot.lds $(GNUEFI_LIB)/crt0-efi-x86_64.o
@@ -57,7 +60,7 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
 .PHONY: all efi host payloads deps run test test-unit test-clang test-fuzz test-qemu \
-        clean esp fuzz bench
+        clean esp fuzz bench sign
 all: efi host payloads
 
 efi: $(BUILD)/BOOTX64.EFI
@@ -74,8 +77,10 @@ $(BUILD)/efi/mapboot.so: $(EFI_OBJS) efi/mapboot.lds
 	    echo "error: undefined symbols in $@:"; echo "$$undef"; rm -f $@; exit 1; fi
 
 $(BUILD)/BOOTX64.EFI: $(BUILD)/efi/mapboot.so
-	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
-	    --target efi-app-x86_64 --subsystem=10 $< $@
+	@# --strip-all: no COFF symbol table after the sections, which signing
+	@# tools (sbsign, pesign) would otherwise have to hash as trailing data
+	@$(OBJCOPY) -j .text -j .reloc -j .data -j .sbat -j .dynamic -j .rela -j .dynsym -j .dynstr \
+	    --strip-all --target efi-app-x86_64 --subsystem=10 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
 # ---- test payloads (tests/payload): EFI programs that mapboot starts in the
@@ -97,8 +102,10 @@ $(BUILD)/payload/%.so: $(BUILD)/payload/%.o efi/mapboot.lds
 	    echo "error: undefined symbols in $@:"; echo "$$undef"; rm -f $@; exit 1; fi
 
 $(BUILD)/payload.efi: $(BUILD)/payload/payload.so
+	@# --strip-all: no COFF symbol table after the sections, which signing
+	@# tools would otherwise have to hash as trailing data (the secureboot cases sign it)
 	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
-	    --target efi-app-x86_64 --subsystem=10 $< $@
+	    --strip-all --target efi-app-x86_64 --subsystem=10 $< $@
 
 $(BUILD)/testdrv.efi: $(BUILD)/payload/testdrv.so
 	@$(OBJCOPY) -j .text -j .reloc -j .data -j .dynamic -j .rela -j .dynsym -j .dynstr \
@@ -165,7 +172,7 @@ fuzz: $(FUZZ_BINS)
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
     e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
-    gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs
+    gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs sbsigntool shim-unsigned openssl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -202,6 +209,16 @@ $(BUILD)/esp.img: $(BUILD)/BOOTX64.EFI $(shell find examples -type f) $(BUILD)/r
 	MTOOLS_SKIP_CHECK=1 mcopy -i $@ $(UNIFONT_HEX) ::/efi/grub/unifont.hex
 
 esp: $(BUILD)/esp.img
+
+# Secure Boot: BOOTX64.EFI signed with your own key (README, "Secure Boot"),
+# as $(BUILD)/signed/BOOTX64.EFI. No key is ever kept in this tree.
+#   make sign SB_KEY=db.key SB_CERT=db.crt
+sign: $(BUILD)/BOOTX64.EFI
+	@if [ -z "$(SB_KEY)" ] || [ -z "$(SB_CERT)" ]; then \
+	    echo "usage: make sign SB_KEY=KEY.pem SB_CERT=CERT.pem (PEM key and certificate)"; exit 2; fi
+	@mkdir -p $(BUILD)/signed
+	sbsign --key "$(SB_KEY)" --cert "$(SB_CERT)" --output $(BUILD)/signed/BOOTX64.EFI $<
+	sbverify --cert "$(SB_CERT)" $(BUILD)/signed/BOOTX64.EFI
 
 # The serial console on this terminal; RUN_DISPLAY="-display gtk -serial stdio" (or sdl)
 # shows the screen too, for the graphical menu.
