@@ -54,8 +54,11 @@ static int chainloader_exec(struct cmd_args *a)
     if (a->first + 1 < a->argc)
         args = a->rawv[a->first + 1];
     rc = boot_image_load("chainloader", arg, d, path, args, &l.ctx);
-    if (rc)
+    if (rc) {
+        /* what boots next is what was asked for last, or nothing: not an older loader */
+        boot_clear_loader();
         return rc;
+    }
     boot_set_loader(&l);
     return 1;
 }
@@ -63,6 +66,7 @@ static int chainloader_exec(struct cmd_args *a)
 COMMAND(chainloader, chainloader_exec, "chainloader FILE|DEVICE [ARGS]",
         "Load the EFI image FILE, or the boot loader \\EFI\\BOOT\\BOOTX64.EFI that the\n"
         "firmware finds on DEVICE, such as a drive made by map: (hd-1), (0xff). ARGS\n"
-        "become its load options. `boot` starts it; a menu entry starts it at its end. The\n"
-        "firmware loads it, so Secure Boot decides; a refusal is an error.",
+        "become its load options. `boot` starts it; a menu entry starts it at its end.\n"
+        "Secure Boot verifies it (the firmware, or shim when shim started mapboot); a\n"
+        "refusal is an error and leaves nothing to boot.",
         NULL);

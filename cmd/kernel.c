@@ -1,7 +1,8 @@
 /*
  * kernel FILE [ARGS]: load a Linux kernel (an EFI stub, bzImage with a PE
  * header) for `boot` or the end of the menu entry. The firmware loads it by
- * device path, like chainloader, so Secure Boot decides; ARGS are its
+ * device path, like chainloader, so Secure Boot decides (under shim, shim
+ * verifies it first: efi/secureboot.c); ARGS are its
  * command line (LoadOptions). The initrd given by `initrd` afterwards is
  * served where the stub asks for it (LoadFile2 on the
  * LINUX_EFI_INITRD_MEDIA_GUID device path) only while the kernel starts, so
@@ -54,8 +55,11 @@ static int kernel_exec(struct cmd_args *a)
     if (a->first + 1 < a->argc)
         args = a->rawv[a->first + 1];
     rc = boot_image_load("kernel", arg, d, path, args, &l.ctx);
-    if (rc)
+    if (rc) {
+        /* what boots next is what was asked for last, or nothing: not an older loader */
+        boot_clear_loader();
         return rc;
+    }
     boot_set_loader(&l); /* releases what was loaded before, its initrd too */
     initrd_reset(true);
     return 1;
@@ -64,9 +68,10 @@ static int kernel_exec(struct cmd_args *a)
 COMMAND(kernel, kernel_exec, "kernel FILE [ARGS]",
         "Load the Linux kernel FILE (built with the EFI stub, as distribution kernels\n"
         "are) with the command line ARGS. `initrd` then gives its initrd; `boot` starts\n"
-        "it, and so does the end of a menu entry. The firmware loads it, so Secure Boot\n"
-        "decides; a refusal is an error. The initrd reaches kernels from Linux 5.8 on\n"
-        "(older ones use initrd=\\FILE in ARGS, read from the kernel's own volume).\n"
+        "it, and so does the end of a menu entry. Secure Boot verifies it (the firmware,\n"
+        "or shim, with MOK keys); a refusal is an error. The initrd reaches kernels from\n"
+        "Linux 5.8 on (older ones use initrd=\\FILE in ARGS, read from the kernel's own\n"
+        "volume).\n"
         "RAM drives made by map --mem reach Linux as /dev/pmemN when its initramfs\n"
         "loads the nfit and nd_pmem modules.",
         NULL);

@@ -2,7 +2,8 @@
  * load [-n] FILE [ARGS]: start an EFI driver (a filesystem driver such as
  * ntfs_x64.efi, say) and, unless -n, connect every controller afterwards so
  * that it binds to the disks that are there already. The firmware loads it
- * by device path, as chainloader does, so Secure Boot judges it too.
+ * by device path, as chainloader does, so Secure Boot judges it too
+ * (under shim it is refused: src/boot.c says why).
  */
 #include "../disk/drive.h"
 #include "../fs/fs.h"
@@ -46,5 +47,7 @@ static int load_exec(struct cmd_args *a)
 
 COMMAND(load, load_exec, "load [-n] FILE [ARGS]",
         "Start the EFI driver FILE (ARGS become its load options), then connect every\n"
-        "controller so that it binds to the devices there are. -n: do not connect.",
+        "controller so that it binds to the devices there are. -n: do not connect.\n"
+        "Secure Boot verifies it. Under shim no driver starts: shim's loader frees an\n"
+        "image as soon as its entry point returns.",
         load_opts);

@@ -33,4 +33,21 @@ EFI_HANDLE efi_exposed_handle(struct drive *d);
 bool efi_exposed_bio(const EFI_BLOCK_IO *bio);
 void efi_bootfs_init(EFI_HANDLE device);
 
+/*
+ * Secure Boot (efi/secureboot.c). init finds shim and whether Secure Boot
+ * enforces; shim_loader is shim 16's loader protocol (NULL without it or
+ * without shim); verify asks SHIM_LOCK about an image in memory: 0, or
+ * -EACCES when shim refuses it. Only with efi_shim_present().
+ */
+struct efi_shim_loader {
+    EFI_IMAGE_LOAD load_image;
+    EFI_IMAGE_START start_image;
+    EFI_EXIT exit;
+    EFI_IMAGE_UNLOAD unload_image;
+};
+void efi_secureboot_init(void);
+bool efi_shim_present(void);
+struct efi_shim_loader *efi_shim_loader(void);
+int efi_shim_verify(void *buf, size_t len);
+
 #endif

@@ -1,13 +1,18 @@
 /*
- * Starting EFI images (src/platform.h): LoadImage by device path, never from
- * a buffer, so that Secure Boot judges the file and the child's
- * DeviceHandle is the partition it came from (DESIGN.md §3). The device
- * path is that of a filesystem the firmware has on the drive (a partition
- * child, an El Torito image, or the disk itself) plus a file-path node.
+ * Starting EFI images (src/platform.h): LoadImage by device path, so that
+ * Secure Boot judges the file and the child's DeviceHandle is the
+ * partition it came from (DESIGN.md §3). The device path is that of a
+ * filesystem the firmware has on the drive (a partition child, an El Torito
+ * image, or the disk itself) plus a file-path node.
+ *
+ * Under shim the file is read into memory first, shim verifies that buffer
+ * and the same buffer is loaded, with the same device path
+ * (efi/secureboot.c says why).
  */
 #include "efi.h"
 
 #include "../disk/drive.h"
+#include "../src/pe.h"
 #include "../src/platform.h"
 
 #define PATH_NODES_MAX 64
@@ -16,6 +21,7 @@ struct image {
     EFI_HANDLE handle;
     CHAR16 *options;
     EFI_HANDLE cd;      /* the mapped CD it came from, put first while it runs */
+    struct efi_shim_loader *shim; /* shim 16's loader loaded it: start it there too */
 };
 
 static size_t node_len(const EFI_DEVICE_PATH *n)
@@ -116,19 +122,112 @@ static EFI_DEVICE_PATH *with_file(const EFI_DEVICE_PATH *base, const char *path)
     return (EFI_DEVICE_PATH *)out;
 }
 
-static int load_one(EFI_HANDLE fs, const char *path, EFI_HANDLE *img)
+/* The file-path node's name (the last node of a path with_file made). */
+static CHAR16 *file_name(EFI_DEVICE_PATH *full)
+{
+    EFI_DEVICE_PATH *n = full, *last = full;
+    while (!is_end(n)) {
+        last = n;
+        n = (EFI_DEVICE_PATH *)((uint8_t *)n + node_len(n));
+    }
+    return (CHAR16 *)((uint8_t *)last + 4);
+}
+
+/* The whole file name on the firmware's filesystem fs, into a pool buffer. */
+static int read_whole(EFI_HANDLE fs, CHAR16 *name, void **buf, size_t *len)
+{
+    EFI_GUID sfs_guid = SIMPLE_FILE_SYSTEM_PROTOCOL;
+    EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *sfs;
+    EFI_FILE_HANDLE root = NULL, f = NULL;
+    UINT64 size = 0;
+    UINTN got;
+    EFI_STATUS st;
+    *buf = NULL;
+    st = efi_bs->HandleProtocol(fs, &sfs_guid, (void **)&sfs);
+    if (st == EFI_SUCCESS)
+        st = sfs->OpenVolume(sfs, &root);
+    if (st == EFI_SUCCESS)
+        st = root->Open(root, &f, name, EFI_FILE_MODE_READ, 0);
+    if (st == EFI_SUCCESS)
+        st = f->SetPosition(f, 0xFFFFFFFFFFFFFFFFull); /* to the end: the size */
+    if (st == EFI_SUCCESS)
+        st = f->GetPosition(f, &size);
+    if (st == EFI_SUCCESS)
+        st = f->SetPosition(f, 0);
+    if (st == EFI_SUCCESS && (size == 0 || size >= 0xFFFFFFFFu))
+        st = EFI_LOAD_ERROR; /* no PE image is empty or 4 GiB */
+    if (st == EFI_SUCCESS)
+        st = efi_bs->AllocatePool(EfiLoaderData, (UINTN)size, buf);
+    for (UINT64 done = 0; st == EFI_SUCCESS && done < size; done += got) {
+        got = (UINTN)(size - done);
+        st = f->Read(f, &got, (uint8_t *)*buf + done);
+        if (st == EFI_SUCCESS && got == 0)
+            st = EFI_END_OF_FILE; /* shorter than it said */
+    }
+    if (f)
+        f->Close(f);
+    if (root)
+        root->Close(root);
+    if (st != EFI_SUCCESS) {
+        if (*buf)
+            efi_bs->FreePool(*buf);
+        *buf = NULL;
+        return st == EFI_LOAD_ERROR || st == EFI_END_OF_FILE ? -EIO : EEFI(st);
+    }
+    *len = (size_t)size;
+    return 0;
+}
+
+/*
+ * Under shim: read the file from fs, let SHIM_LOCK verify the bytes, refuse
+ * a driver when shim's loader would load it, and load those bytes (full is
+ * the file's device path, for the image's DeviceHandle and FilePath).
+ */
+static EFI_STATUS load_via_shim(EFI_HANDLE fs, EFI_DEVICE_PATH *full, EFI_HANDLE *img,
+                                struct efi_shim_loader **by, int *rc)
+{
+    struct efi_shim_loader *loader = efi_shim_loader();
+    EFI_STATUS st = EFI_LOAD_ERROR;
+    void *buf;
+    size_t len = 0;
+    unsigned sub;
+    *rc = read_whole(fs, file_name(full), &buf, &len);
+    if (*rc)
+        return EFI_LOAD_ERROR;
+    *rc = efi_shim_verify(buf, len);
+    sub = pe_subsystem(buf, len);
+    if (*rc == 0 && loader && (sub == PE_SUBSYSTEM_BOOT_DRIVER || sub == PE_SUBSYSTEM_RUNTIME_DRIVER))
+        *rc = -EPERM; /* verified, but shim's loader would free it under its protocols */
+    if (*rc == 0) {
+        st = (loader ? loader->load_image : efi_bs->LoadImage)(FALSE, efi_image, full, buf,
+                                                               len, img);
+        *by = loader;
+    }
+    efi_bs->FreePool(buf);
+    return st;
+}
+
+static int load_one(EFI_HANDLE fs, const char *path, EFI_HANDLE *img,
+                    struct efi_shim_loader **by)
 {
     EFI_DEVICE_PATH *full = with_file(path_of(fs), path);
     EFI_STATUS st;
+    int rc = 0;
     if (!full)
         return -ENOMEM;
     *img = NULL;
-    st = efi_bs->LoadImage(FALSE, efi_image, full, NULL, 0, img);
+    *by = NULL;
+    if (efi_shim_present() && plat_secure_boot() == SB_SHIM)
+        st = load_via_shim(fs, full, img, by, &rc);
+    else
+        st = efi_bs->LoadImage(FALSE, efi_image, full, NULL, 0, img);
     free(full);
+    if (rc)
+        return rc;
     if (st == EFI_SECURITY_VIOLATION) {
         /* loaded but refused: the image must be unloaded, and the refusal stands */
         if (*img)
-            efi_bs->UnloadImage(*img);
+            (*by ? (*by)->unload_image : efi_bs->UnloadImage)(*img);
         *img = NULL;
         return -EACCES;
     }
@@ -139,6 +238,7 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
 {
     EFI_GUID sfs_guid = SIMPLE_FILE_SYSTEM_PROTOCOL, li_guid = LOADED_IMAGE_PROTOCOL;
     EFI_HANDLE root = root_handle(d), *handles = NULL, img = NULL;
+    struct efi_shim_loader *by = NULL;
     EFI_DEVICE_PATH *root_path;
     EFI_LOADED_IMAGE *li = NULL;
     struct image *im;
@@ -149,23 +249,31 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
         return -ENODEV; /* not a drive the firmware knows (map --no-hook) */
     if (efi_bs->LocateHandleBuffer(ByProtocol, &sfs_guid, NULL, &n, &handles) != EFI_SUCCESS)
         return -ENOENT;
-    for (UINTN i = 0; i < n && rc != 0 && rc != -EACCES; i++) {
+    for (UINTN i = 0; i < n && rc != 0 && rc != -EACCES && rc != -EPERM; i++) {
         EFI_DEVICE_PATH *p = path_of(handles[i]);
         if (p && on_drive(root_path, root_len, p, d, path == NULL))
-            rc = load_one(handles[i], path ? path : "/EFI/BOOT/BOOTX64.EFI", &img);
+            rc = load_one(handles[i], path ? path : "/EFI/BOOT/BOOTX64.EFI", &img, &by);
     }
     efi_bs->FreePool(handles);
     if (rc)
         return rc;
     im = calloc(1, sizeof(*im));
     if (!im) {
-        efi_bs->UnloadImage(img);
+        (by ? by->unload_image : efi_bs->UnloadImage)(img);
         return -ENOMEM;
     }
     im->handle = img;
+    im->shim = by;
     if (!(drive_root(d, NULL)->flags & DRIVE_FIRMWARE) && drive_root(d, NULL)->kind == DRIVE_CD)
         im->cd = root;
-    if (args && *args && efi_bs->HandleProtocol(img, &li_guid, (void **)&li) == EFI_SUCCESS) {
+    if (efi_bs->HandleProtocol(img, &li_guid, (void **)&li) != EFI_SUCCESS)
+        li = NULL;
+    if (li && !(args && *args)) {
+        /* shim's loader hands shim's own load options on; the image gets none */
+        li->LoadOptions = NULL;
+        li->LoadOptionsSize = 0;
+    }
+    if (li && args && *args) {
         size_t chars = strlen8(args) + 1;
         im->options = malloc(chars * 2);
         if (im->options) {
@@ -254,7 +362,7 @@ int plat_image_start(void *image)
         hook_locate(true);
         hooked = true;
     }
-    st = efi_bs->StartImage(im->handle, &size, &data);
+    st = (im->shim ? im->shim->start_image : efi_bs->StartImage)(im->handle, &size, &data);
     if (hooked)
         hook_locate(false);
     if (data)
@@ -270,7 +378,7 @@ void plat_image_unload(void *image)
     if (!im)
         return;
     if (im->handle)
-        efi_bs->UnloadImage(im->handle);
+        (im->shim ? im->shim->unload_image : efi_bs->UnloadImage)(im->handle);
     free(im->options);
     free(im);
 }

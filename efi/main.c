@@ -176,6 +176,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     /* A boot shell waits on people: the 5-minute watchdog would reset us. */
     efi_bs->SetWatchdogTimer(0, 0, 0, NULL);
     efi_console_init();
+    efi_secureboot_init();
     /*
      * Fast-boot firmware connected only its boot device; every disk must be
      * there before the drive table is built. A driver that fails is not

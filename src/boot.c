@@ -80,8 +80,18 @@ int boot_image_load(const char *cmd, const char *what, struct drive *d, const ch
                     const char *args, void **image)
 {
     int rc = plat_image_load(d, path, args, image);
+    enum plat_sb sb = plat_secure_boot();
+    /* a refusal is final: never retried another way (DESIGN.md, Secure Boot) */
+    if (rc == -EACCES && sb != SB_OFF)
+        return shell_error(rc, "%s: Secure Boot: %s is not signed by a key in %s", cmd, what,
+                           sb == SB_SHIM ? "db or MOK" : "db");
     if (rc == -EACCES)
-        return shell_error(rc, "%s: Secure Boot refused %s", cmd, what);
+        return shell_error(rc, "%s: the firmware refused %s (access denied)", cmd, what);
+    if (rc == -EPERM)
+        return shell_error(rc,
+                           "%s: %s is a driver, and under shim mapboot starts no drivers: "
+                           "shim's loader frees an image as soon as its entry point returns",
+                           cmd, what);
     if (rc == -ENOENT && !path)
         return shell_error(rc, "%s: the firmware finds no \\EFI\\BOOT\\BOOTX64.EFI on %s", cmd,
                            what);

@@ -174,9 +174,18 @@ int plat_blockio_count(void);
  * right; path NULL tries \EFI\BOOT\BOOTX64.EFI on every filesystem the
  * firmware has on d (its partitions, an El Torito image). args become the
  * UCS-2 LoadOptions. Returns 0 with *image, -EACCES when Secure Boot refuses
- * it (never worked around), -ENOENT when nothing is found.
+ * it (never worked around), -ENOENT when nothing is found, -EPERM when it is
+ * a driver and shim's loader is in charge (shim frees every image whose
+ * entry point returns, so a driver cannot stay loaded).
  */
 int plat_image_load(struct drive *d, const char *path, const char *args, void **image);
+/*
+ * Who verifies the images plat_image_load loads: nobody (Secure Boot off,
+ * or in setup mode), the firmware (db, dbx), or shim (db, MOK, shim's own
+ * keys, dbx, MOKX, SBAT), to say what a refusal means.
+ */
+enum plat_sb { SB_OFF, SB_FIRMWARE, SB_SHIM };
+enum plat_sb plat_secure_boot(void);
 /* Start it; returns when it exits, with its status as an error code. */
 int plat_image_start(void *image);
 void plat_image_unload(void *image);

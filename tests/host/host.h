@@ -36,6 +36,13 @@ extern const char *host_screenshot;
 void host_clear_disks(void);
 /* What plat_image_load was last asked for: "(hd1) /EFI/BOOT/BOOTX64.EFI ARGS". */
 extern char host_image[512];
+/*
+ * Secure Boot as the host plays it: who verifies (plat_secure_boot), and
+ * what plat_image_load answers when not 0 (-EACCES: refused, -EPERM: a
+ * driver under shim's loader). Tests reset both.
+ */
+extern int host_secure_boot;
+extern int host_image_fail;
 /* Drives exposed to the "firmware" and not yet taken back (plat_drive_expose). */
 extern int host_exposed;
 /* A copy of the initrd plat_initrd_serve offered last; length (size_t)-1 when none was. */

@@ -955,10 +955,19 @@ int plat_acpi_uninstall(uintptr_t key)
 
 /* ---- EFI images: the host records what would start (host.h) ---- */
 char host_image[512];
+int host_secure_boot = SB_OFF;
+int host_image_fail;
+
+enum plat_sb plat_secure_boot(void)
+{
+    return (enum plat_sb)host_secure_boot;
+}
 
 int plat_image_load(struct drive *d, const char *path, const char *args, void **image)
 {
     static int token;
+    if (host_image_fail)
+        return host_image_fail;
     snprintf(host_image, sizeof(host_image), "%s %s%s%s", d ? d->name : "(bd)",
              path ? path : "/EFI/BOOT/BOOTX64.EFI", args && *args ? " " : "", args ? args : "");
     *image = &token;
