@@ -698,6 +698,26 @@ static void bench(const CHAR16 *opts)
 
 /* ---- entry ---- */
 
+/*
+ * Whether shim's SHIM_LOCK protocol is still there, which a loader mapboot
+ * starts under shim (a distribution's GRUB) needs, and the volatile
+ * variable ShimRetainProtocol (in shim's GUID) that asks shim 15.8 on to
+ * keep it when its second stage starts an image ("unset" when there is none).
+ */
+static void show_shim(void)
+{
+    EFI_GUID guid = { 0x605dab50, 0xe046, 0x4300, { 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 } };
+    void *p = NULL;
+    UINT8 v = 0;
+    UINTN size = sizeof(v);
+    Print(L"payload: shim lock: %s\n",
+          gBS->LocateProtocol(&guid, NULL, &p) == EFI_SUCCESS ? L"present" : L"absent");
+    if (gRT->GetVariable(L"ShimRetainProtocol", &guid, NULL, &size, &v) == EFI_SUCCESS)
+        Print(L"payload: ShimRetainProtocol: %d\n", (INT32)v);
+    else
+        Print(L"payload: ShimRetainProtocol: unset\n");
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
     EFI_LOADED_IMAGE *li = NULL;
@@ -732,6 +752,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
         dev = li->DeviceHandle;
     handle_path_text(dev, path);
     Print(L"payload: device: %s\n", path);
+    show_shim();
 
     if (has_word(opts, L"bench")) {
         bench(opts);

@@ -78,3 +78,10 @@ esp_unchanged() {
     [ "$(esp_sha256 "$1" "$2")" = "$(cat "$3")" ] || { echo "$2 changed"; exit 1; }
     echo "$2 unchanged"
 }
+
+# sb_sign IN OUT: IN signed with the snakeoil test key of a `secureboot` case
+# ($MAPBOOT_SB_KEY, $MAPBOOT_SB_CERT, which the runner sets), as OUT.
+sb_sign() {
+    sbsign --key "$MAPBOOT_SB_KEY" --cert "$MAPBOOT_SB_CERT" --output "$2" "$1" >/dev/null 2>&1 ||
+        { echo "sb_sign: sbsign failed on $1" >&2; return 1; }
+}
