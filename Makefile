@@ -27,7 +27,7 @@ UNIFONT_HEX := /usr/share/unifont/unifont.hex
 GEN_SRCS := $(BUILD)/gen/builtin_font.c
 CORE_SRCS := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c))) $(GEN_SRCS)
 EFI_SRCS  := $(sort $(wildcard efi/*.c))
-HOSTPLAT_SRCS := tests/host/platform.c
+HOSTPLAT_SRCS := tests/host/platform.c tests/host/net.c
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -172,7 +172,8 @@ fuzz: $(FUZZ_BINS)
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
     e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
-    gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs sbsigntool shim-unsigned openssl
+    gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs sbsigntool shim-unsigned openssl \
+    nginx-light
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \

@@ -1,9 +1,10 @@
 /*
  * pxe [blksize N | basedir DIR | keep | nokeep | unload | detect [...] |
  * init | read FILE]: grub4dos' PXE settings for the (pd) device. mapboot
- * reads no network yet ([network]), so, as grub4dos for UEFI does on a
- * machine not booted from the network, every form is false (0) with no
- * error, and a menu's `pxe detect || ...` takes its other way. The forms are
+ * reads files over HTTP ((http,HOST)) but has no (pd) device yet, so, as
+ * grub4dos for UEFI does on a machine not booted from the network, every
+ * form is false (0) with no error, and a menu's `pxe detect || ...` takes
+ * its other way. The forms are
  * checked, so a misspelt one is an error now rather than later.
  */
 #include "../src/shell.h"
@@ -37,7 +38,7 @@ static int pxe_exec(struct cmd_args *a)
 }
 
 COMMAND(pxe, pxe_exec, "pxe [blksize N | basedir DIR | keep | nokeep | unload | detect | init]",
-        "grub4dos' settings for the network device (pd). mapboot does not read the\n"
-        "network yet, so every form is false (0) as on a machine not booted from it,\n"
-        "and menus take their other way.",
+        "grub4dos' settings for the network device (pd). mapboot has no (pd) device yet\n"
+        "(files over HTTP are (http,HOST)/PATH), so every form is false (0), as on a\n"
+        "machine not booted from the network, and menus take their other way.",
         NULL);

@@ -746,7 +746,10 @@ static int parse_target(const char *target, enum drive_kind *kind, int *number)
     return 0;
 }
 
-/* In place: a raw file through its extents, a VHD or VHDX through its block table. */
+/*
+ * In place: a raw file through its extents, a VHD or VHDX through its block
+ * table, a file over the network through its reads (read-only, like a VHD).
+ */
 static int map_in_place(struct map_backing *m, const struct map_opts *o)
 {
     size_t n = 0;
@@ -755,6 +758,11 @@ static int map_in_place(struct map_backing *m, const struct map_opts *o)
         if (m->img->sequential)
             return shell_error(-ENOTSUP, "map: %s is %s-compressed; map it with --mem, which "
                                "decompresses it into RAM", o->source, m->format);
+        m->img_io = true;
+        return 0;
+    }
+    if (m->img->file && m->img->file->vol->remote) {
+        /* over the network (fs/http.c): read through the file, never written */
         m->img_io = true;
         return 0;
     }
@@ -872,7 +880,10 @@ int drive_map(const struct map_opts *o, struct drive **out)
     d->kind = kind;
     d->number = number;
     d->blocks = (m->size + d->block_size - 1) / d->block_size;
-    /* a VHD or VHDX in place is never written: its block table would have to grow */
+    /*
+     * a VHD or VHDX in place is never written (its block table would have to
+     * grow), and neither is a file over the network
+     */
     d->flags = (o->read_only || ((kind == DRIVE_CD || m->img_io) && !o->fake_write)
                     ? DRIVE_READ_ONLY : 0) |
                (o->fake_write ? DRIVE_FAKE_WRITE : 0) | (kind != DRIVE_HD ? DRIVE_REMOVABLE : 0) |

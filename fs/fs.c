@@ -110,6 +110,8 @@ int fs_volume_get(const char *dev, struct fs_volume **out)
         *out = &host_boot_volume;
         return 0;
     }
+    if (http_is_device(dev))
+        return http_volume_get(dev, out);
     rc = dev_find(dev, &d);
     if (rc)
         return rc;

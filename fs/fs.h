@@ -75,7 +75,7 @@ struct fs_ops {
 
 struct fs_volume {
     const char *dev;          /* the drive's name, "(hd0,1)" or "(bd)" (points at name) */
-    char name[24];            /* a copy: open files may outlive the drive */
+    char name[40];            /* a copy: open files may outlive the drive */
     struct drive *drive;      /* NULL only for the host's --bd directory */
     bool boot;                /* the boot volume: sfs may serve it */
     const struct fs_ops *ops; /* after a successful mount */
@@ -83,6 +83,7 @@ struct fs_volume {
     void *priv;
     int refs;                 /* open files (fs.c): a forgotten volume lives until 0 */
     bool stale;
+    bool remote;              /* over the network (fs/http.c): no drive, no extents */
 };
 
 TABLE_DECLARE(const struct fs_ops, filesystems);
@@ -114,6 +115,10 @@ void fs_volume_forget(struct drive *d);
  */
 int fs_for_each_volume(const char *kinds, bool root_first,
                        int (*fn)(const char *dev, struct fs_volume *vol, void *ctx), void *ctx);
+/* Network volumes (fs/http.c): "(http,HOST[:PORT])", made on first use. */
+bool http_is_device(const char *dev);
+int http_volume_get(const char *dev, struct fs_volume **out);
+
 /* The volume's type for display: vol->type or vol->ops->name. */
 const char *fs_volume_type(const struct fs_volume *vol);
 /* Label/UUID of a volume into buf; -ENOENT when it has none. */

@@ -76,10 +76,27 @@ int boot_run(void)
     return rc;
 }
 
+/* The largest image read into memory to be loaded (a file over the network). */
+#define BOOT_MEM_MAX (512u << 20)
+
 int boot_image_load(const char *cmd, const char *what, struct drive *d, const char *path,
                     const char *args, void **image)
 {
-    int rc = plat_image_load(d, path, args, image);
+    int rc;
+    if (!d && path && http_is_device(path)) {
+        /* no firmware filesystem has it: the firmware loads (and judges) the bytes */
+        char *buf;
+        size_t len;
+        rc = fs_read_all(path, &buf, &len, BOOT_MEM_MAX);
+        if (rc == -E2BIG)
+            return shell_error(rc, "%s: %s is over %u MiB", cmd, what, BOOT_MEM_MAX >> 20);
+        if (rc)
+            return shell_fail(rc, cmd, what);
+        rc = plat_image_load_mem(buf, len, path, args, image);
+        free(buf);
+    } else {
+        rc = plat_image_load(d, path, args, image);
+    }
     enum plat_sb sb = plat_secure_boot();
     /* a refusal is final: never retried another way (DESIGN.md, Secure Boot) */
     if (rc == -EACCES && sb != SB_OFF)
@@ -117,6 +134,12 @@ int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct 
         return shell_error(-EISDIR, "%s: %s is a directory", cmd, arg);
     }
     fs_close(f);
+    if (http_is_device(full)) {
+        /* over the network: boot_image_load reads it into memory */
+        *d = NULL;
+        *path = full;
+        return 0;
+    }
     close = strchr8(full, ')');
     n = close ? (size_t)(close - full) + 1 : 0;
     if (!n || n >= sizeof(dev))

@@ -30,8 +30,13 @@ const char *err_str(int rc)
     case ENAMETOOLONG: return "name too long";
     case ENOSYS: return "not supported here";
     case ELOOP: return "nested too deeply";
+    case EPROTO: return "protocol error";
     case ENOTSUP: return "not supported";
+    case ENETDOWN: return "network is down";
+    case ECONNRESET: return "connection reset";
     case ETIMEDOUT: return "timed out";
+    case ECONNREFUSED: return "connection refused";
+    case EHOSTUNREACH: return "host unreachable";
     case ECANCELED: return "cancelled";
     case ESYNTAX: return "syntax error";
     case EUNKNOWN: return "unknown command";

@@ -34,8 +34,13 @@ enum {
     ENAMETOOLONG = 36,
     ENOSYS = 38,    /* not supported on this platform */
     ELOOP = 40,     /* nesting too deep */
+    EPROTO = 71,    /* a server broke its protocol (HTTP, TFTP) */
     ENOTSUP = 95,
+    ENETDOWN = 100, /* no network interface, or it has no address */
+    ECONNRESET = 104,
     ETIMEDOUT = 110,
+    ECONNREFUSED = 111,
+    EHOSTUNREACH = 113,
     ECANCELED = 125, /* user pressed Ctrl-C / Esc */
     /* mapboot's own, above the POSIX range */
     ESYNTAX = 201,  /* script syntax error */

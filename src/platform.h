@@ -180,6 +180,14 @@ int plat_blockio_count(void);
  */
 int plat_image_load(struct drive *d, const char *path, const char *args, void **image);
 /*
+ * The same for an image in memory (a file over the network), which no
+ * firmware filesystem has: LoadImage from the buffer, with a device path
+ * naming url (a URI node), so that Secure Boot judges these bytes. buf stays
+ * the caller's. The same answers as plat_image_load.
+ */
+int plat_image_load_mem(const void *buf, size_t len, const char *url, const char *args,
+                        void **image);
+/*
  * Who verifies the images plat_image_load loads: nobody (Secure Boot off,
  * or in setup mode), the firmware (db, dbx), or shim (db, MOK, shim's own
  * keys, dbx, MOKX, SBAT), to say what a refusal means.
@@ -189,6 +197,33 @@ enum plat_sb plat_secure_boot(void);
 /* Start it; returns when it exits, with its status as an error code. */
 int plat_image_start(void *image);
 void plat_image_unload(void *image);
+
+/* ---- the network (TCP over IPv4) ----
+ * plat_net_up brings the first network interface up on first use: the
+ * address PXE booted it with, else DHCP, waiting at most timeout_ms; once up
+ * it returns at once. It fills info (addresses are network-order bytes).
+ * -ENETDOWN: no interface; -ETIMEDOUT: no address in time.
+ */
+struct plat_net_info {
+    uint8_t mac[6];
+    uint8_t ip[4], mask[4], gateway[4];
+    uint8_t server[4];     /* the DHCP/PXE server that booted us (0 when none) */
+    char bootfile[128];    /* the boot file PXE gave (empty when none) */
+    bool pxe;              /* mapboot itself was booted over the network */
+};
+int plat_net_up(uint32_t timeout_ms, struct plat_net_info *info);
+/*
+ * A TCP connection: open within timeout_ms (-ECONNREFUSED, -ETIMEDOUT,
+ * -EHOSTUNREACH); send all of buf; recv up to len bytes, waiting at most
+ * timeout_ms for the first (*got 0 with 0: the peer closed; -ETIMEDOUT;
+ * -ECONNRESET); close. They make progress by polling, never by waiting for
+ * an event, so they work when the firmware calls us at TPL_CALLBACK (a
+ * drive's BlockIo under the firmware's FAT driver).
+ */
+int plat_tcp_open(const uint8_t ip[4], uint16_t port, uint32_t timeout_ms, void **conn);
+int plat_tcp_send(void *conn, const void *buf, size_t len, uint32_t timeout_ms);
+int plat_tcp_recv(void *conn, void *buf, size_t len, uint32_t timeout_ms, size_t *got);
+void plat_tcp_close(void *conn);
 /*
  * Connect every controller recursively, as the UEFI shell's `connect -r`
  * does: the disks a fast-boot firmware left unconnected (it connects only

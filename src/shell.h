@@ -336,7 +336,8 @@ void boot_set_loader(const struct boot_loader *l);
  * An EFI file named on a command line (chainloader, load): resolved against
  * the root, checked to be a file, and split into the drive it is on (NULL:
  * the host's boot directory) and *path, its path on that drive (inside
- * full). Errors have their message, prefixed with cmd.
+ * full); a file over the network has no drive, and *path is all of full.
+ * Errors have their message, prefixed with cmd.
  */
 struct drive;
 int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct drive **d,
@@ -344,7 +345,9 @@ int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct 
 /*
  * plat_image_load for cmd, with the errors worded once for every loader
  * command: a Secure Boot refusal, no boot loader on a device (path NULL),
- * anything else. what names the file or device in the message.
+ * anything else. what names the file or device in the message. A file over
+ * the network (d NULL, path "(http,...)/...", as boot_file gives it) is
+ * read into memory and loaded from there (plat_image_load_mem).
  */
 int boot_image_load(const char *cmd, const char *what, struct drive *d, const char *path,
                     const char *args, void **image);

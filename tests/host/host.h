@@ -43,6 +43,22 @@ extern char host_image[512];
  */
 extern int host_secure_boot;
 extern int host_image_fail;
+/*
+ * The network (tests/host/net.c): with host_tcp_script set, connection i
+ * (counted by host_tcp_opens, which tests reset) gets host_tcp_script[i]
+ * as the server's bytes, then end of stream; past the last, refused. What
+ * was sent to scripted peers collects in host_tcp_sent (tests free it).
+ * host_tcp_refuse refuses every connection. Without a script, real sockets.
+ * host_tcp_script_lens, when set, gives the answers' lengths (binary bytes).
+ */
+extern const char *const *host_tcp_script;
+extern const size_t *host_tcp_script_lens; /* NULL: each answer is a C string */
+extern size_t host_tcp_script_n, host_tcp_opens;
+extern int host_tcp_refuse;
+extern char *host_tcp_sent;
+extern size_t host_tcp_sent_len;
+/* Forget what was sent, count opens from 0, stop refusing. */
+void host_tcp_reset(void);
 /* Drives exposed to the "firmware" and not yet taken back (plat_drive_expose). */
 extern int host_exposed;
 /* A copy of the initrd plat_initrd_serve offered last; length (size_t)-1 when none was. */

@@ -974,6 +974,19 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
     return 0;
 }
 
+int plat_image_load_mem(const void *buf, size_t len, const char *url, const char *args,
+                        void **image)
+{
+    static int token;
+    if (host_image_fail)
+        return host_image_fail;
+    snprintf(host_image, sizeof(host_image), "mem %s (%zu bytes, %02x%02x)%s%s", url, len,
+             len > 0 ? ((const uint8_t *)buf)[0] : 0, len > 1 ? ((const uint8_t *)buf)[1] : 0,
+             args && *args ? " " : "", args ? args : "");
+    *image = &token;
+    return 0;
+}
+
 int plat_image_start(void *image)
 {
     (void)image;
