@@ -179,32 +179,60 @@ static int read_whole(EFI_HANDLE fs, CHAR16 *name, void **buf, size_t *len)
 }
 
 /*
- * Under shim: read the file from fs, let SHIM_LOCK verify the bytes, refuse
- * a driver when shim's loader would load it, and load those bytes (full is
- * the file's device path, for the image's DeviceHandle and FilePath).
+ * Load the bytes buf[0..len) as the image whose device path is full (for
+ * its DeviceHandle and FilePath): under shim, SHIM_LOCK verifies them, a
+ * driver is refused where shim's loader would load it, and shim's loader
+ * loads them when there is one; else the firmware loads them (and judges
+ * them under Secure Boot). *rc is set when we refuse before loading.
  */
+static EFI_STATUS load_bytes(EFI_DEVICE_PATH *full, void *buf, size_t len, EFI_HANDLE *img,
+                             struct efi_shim_loader **by, int *rc)
+{
+    struct efi_shim_loader *loader = NULL;
+    unsigned sub;
+    *rc = 0;
+    *by = NULL;
+    if (efi_shim_present() && plat_secure_boot() == SB_SHIM) {
+        loader = efi_shim_loader();
+        *rc = efi_shim_verify(buf, len);
+        sub = pe_subsystem(buf, len);
+        if (*rc == 0 && loader &&
+            (sub == PE_SUBSYSTEM_BOOT_DRIVER || sub == PE_SUBSYSTEM_RUNTIME_DRIVER))
+            *rc = -EPERM; /* verified, but shim's loader would free it under its protocols */
+        if (*rc)
+            return EFI_LOAD_ERROR;
+    }
+    *by = loader;
+    return (loader ? loader->load_image : efi_bs->LoadImage)(FALSE, efi_image, full, buf, len,
+                                                             img);
+}
+
+/* Under shim: the file from fs into memory, then load_bytes. */
 static EFI_STATUS load_via_shim(EFI_HANDLE fs, EFI_DEVICE_PATH *full, EFI_HANDLE *img,
                                 struct efi_shim_loader **by, int *rc)
 {
-    struct efi_shim_loader *loader = efi_shim_loader();
-    EFI_STATUS st = EFI_LOAD_ERROR;
+    EFI_STATUS st;
     void *buf;
     size_t len = 0;
-    unsigned sub;
     *rc = read_whole(fs, file_name(full), &buf, &len);
     if (*rc)
         return EFI_LOAD_ERROR;
-    *rc = efi_shim_verify(buf, len);
-    sub = pe_subsystem(buf, len);
-    if (*rc == 0 && loader && (sub == PE_SUBSYSTEM_BOOT_DRIVER || sub == PE_SUBSYSTEM_RUNTIME_DRIVER))
-        *rc = -EPERM; /* verified, but shim's loader would free it under its protocols */
-    if (*rc == 0) {
-        st = (loader ? loader->load_image : efi_bs->LoadImage)(FALSE, efi_image, full, buf,
-                                                               len, img);
-        *by = loader;
-    }
+    st = load_bytes(full, buf, len, img, by, rc);
     efi_bs->FreePool(buf);
     return st;
+}
+
+/* LoadImage's answer as an error code. */
+static int load_result(EFI_STATUS st, EFI_HANDLE *img, struct efi_shim_loader *by)
+{
+    if (st == EFI_SECURITY_VIOLATION) {
+        /* loaded but refused: the image must be unloaded, and the refusal stands */
+        if (*img)
+            (by ? by->unload_image : efi_bs->UnloadImage)(*img);
+        *img = NULL;
+        return -EACCES;
+    }
+    return EEFI(st);
 }
 
 static int load_one(EFI_HANDLE fs, const char *path, EFI_HANDLE *img,
@@ -222,50 +250,23 @@ static int load_one(EFI_HANDLE fs, const char *path, EFI_HANDLE *img,
     else
         st = efi_bs->LoadImage(FALSE, efi_image, full, NULL, 0, img);
     free(full);
-    if (rc)
-        return rc;
-    if (st == EFI_SECURITY_VIOLATION) {
-        /* loaded but refused: the image must be unloaded, and the refusal stands */
-        if (*img)
-            (*by ? (*by)->unload_image : efi_bs->UnloadImage)(*img);
-        *img = NULL;
-        return -EACCES;
-    }
-    return EEFI(st);
+    return rc ? rc : load_result(st, img, *by);
 }
 
-int plat_image_load(struct drive *d, const char *path, const char *args, void **image)
+/* A loaded image as plat_image_load gives it, with its load options set. */
+static int wrap(EFI_HANDLE img, struct efi_shim_loader *by, EFI_HANDLE cd, const char *args,
+                void **image)
 {
-    EFI_GUID sfs_guid = SIMPLE_FILE_SYSTEM_PROTOCOL, li_guid = LOADED_IMAGE_PROTOCOL;
-    EFI_HANDLE root = root_handle(d), *handles = NULL, img = NULL;
-    struct efi_shim_loader *by = NULL;
-    EFI_DEVICE_PATH *root_path;
+    EFI_GUID li_guid = LOADED_IMAGE_PROTOCOL;
     EFI_LOADED_IMAGE *li = NULL;
-    struct image *im;
-    UINTN n = 0;
-    size_t root_len;
-    int rc = -ENOENT;
-    if (!root || !(root_path = path_of(root)) || !(root_len = path_bytes(root_path)))
-        return -ENODEV; /* not a drive the firmware knows (map --no-hook) */
-    if (efi_bs->LocateHandleBuffer(ByProtocol, &sfs_guid, NULL, &n, &handles) != EFI_SUCCESS)
-        return -ENOENT;
-    for (UINTN i = 0; i < n && rc != 0 && rc != -EACCES && rc != -EPERM; i++) {
-        EFI_DEVICE_PATH *p = path_of(handles[i]);
-        if (p && on_drive(root_path, root_len, p, d, path == NULL))
-            rc = load_one(handles[i], path ? path : "/EFI/BOOT/BOOTX64.EFI", &img, &by);
-    }
-    efi_bs->FreePool(handles);
-    if (rc)
-        return rc;
-    im = calloc(1, sizeof(*im));
+    struct image *im = calloc(1, sizeof(*im));
     if (!im) {
         (by ? by->unload_image : efi_bs->UnloadImage)(img);
         return -ENOMEM;
     }
     im->handle = img;
     im->shim = by;
-    if (!(drive_root(d, NULL)->flags & DRIVE_FIRMWARE) && drive_root(d, NULL)->kind == DRIVE_CD)
-        im->cd = root;
+    im->cd = cd;
     if (efi_bs->HandleProtocol(img, &li_guid, (void **)&li) != EFI_SUCCESS)
         li = NULL;
     if (li && !(args && *args)) {
@@ -284,6 +285,83 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
     }
     *image = im;
     return 0;
+}
+
+int plat_image_load(struct drive *d, const char *path, const char *args, void **image)
+{
+    EFI_GUID sfs_guid = SIMPLE_FILE_SYSTEM_PROTOCOL;
+    EFI_HANDLE root = root_handle(d), *handles = NULL, img = NULL;
+    struct efi_shim_loader *by = NULL;
+    EFI_DEVICE_PATH *root_path;
+    UINTN n = 0;
+    size_t root_len;
+    int rc = -ENOENT;
+    if (!root || !(root_path = path_of(root)) || !(root_len = path_bytes(root_path)))
+        return -ENODEV; /* not a drive the firmware knows (map --no-hook) */
+    if (efi_bs->LocateHandleBuffer(ByProtocol, &sfs_guid, NULL, &n, &handles) != EFI_SUCCESS)
+        return -ENOENT;
+    for (UINTN i = 0; i < n && rc != 0 && rc != -EACCES && rc != -EPERM; i++) {
+        EFI_DEVICE_PATH *p = path_of(handles[i]);
+        if (p && on_drive(root_path, root_len, p, d, path == NULL))
+            rc = load_one(handles[i], path ? path : "/EFI/BOOT/BOOTX64.EFI", &img, &by);
+    }
+    efi_bs->FreePool(handles);
+    if (rc)
+        return rc;
+    return wrap(img, by, !(drive_root(d, NULL)->flags & DRIVE_FIRMWARE) &&
+                             drive_root(d, NULL)->kind == DRIVE_CD ? root : NULL,
+                args, image);
+}
+
+/* A device path of one URI node (UEFI 2.6 MSG_URI_DP) for an image from the network. */
+static EFI_DEVICE_PATH *uri_path(const char *url)
+{
+    size_t n = strlen8(url), nlen = 4 + n;
+    uint8_t *out;
+    EFI_DEVICE_PATH *end;
+    if (nlen > 0xFFFF)
+        return NULL;
+    out = malloc(nlen + 4);
+    if (!out)
+        return NULL;
+    out[0] = MESSAGING_DEVICE_PATH;
+    out[1] = 24; /* MSG_URI_DP */
+    out[2] = (uint8_t)nlen;
+    out[3] = (uint8_t)(nlen >> 8);
+    memcpy(out + 4, url, n);
+    end = (EFI_DEVICE_PATH *)(out + nlen);
+    end->Type = END_DEVICE_PATH_TYPE;
+    end->SubType = END_ENTIRE_DEVICE_PATH_SUBTYPE;
+    end->Length[0] = 4;
+    end->Length[1] = 0;
+    return (EFI_DEVICE_PATH *)out;
+}
+
+int plat_image_load_mem(const void *buf, size_t len, const char *name, const char *args,
+                        void **image)
+{
+    struct efi_shim_loader *by = NULL;
+    EFI_DEVICE_PATH *dp;
+    EFI_HANDLE img = NULL;
+    EFI_STATUS st;
+    char url[600];
+    int rc = 0;
+    /* "(http,HOST:PORT)/path" names http://HOST:PORT/path */
+    if (str_starts_case8(name, "(http,") && strchr8(name, ')')) {
+        const char *close = strchr8(name, ')');
+        snprintf(url, sizeof(url), "http://%.*s%s", (int)(close - name - 6), name + 6,
+                 close + 1);
+    } else {
+        strlcpy8(url, name, sizeof(url));
+    }
+    dp = uri_path(url);
+    if (!dp)
+        return -ENOMEM;
+    st = load_bytes(dp, (void *)buf, len, &img, &by, &rc);
+    free(dp);
+    if (!rc)
+        rc = load_result(st, &img, by);
+    return rc ? rc : wrap(img, by, NULL, args, image);
 }
 
 /*
