@@ -112,6 +112,8 @@ int fs_volume_get(const char *dev, struct fs_volume **out)
     }
     if (http_is_device(dev))
         return http_volume_get(dev, out);
+    if (tftp_is_device(dev))
+        return tftp_volume_get(dev, out);
     rc = dev_find(dev, &d);
     if (rc)
         return rc;

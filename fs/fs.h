@@ -118,6 +118,20 @@ int fs_for_each_volume(const char *kinds, bool root_first,
 /* Network volumes (fs/http.c): "(http,HOST[:PORT])", made on first use. */
 bool http_is_device(const char *dev);
 int http_volume_get(const char *dev, struct fs_volume **out);
+/* (fs/tftp.c) "(pd)", the PXE server, and "(tftp,HOST)"; (pd)'s base directory. */
+bool tftp_is_device(const char *dev);
+int tftp_volume_get(const char *dev, struct fs_volume **out);
+void tftp_set_basedir(const char *dir);
+const char *tftp_basedir(void);
+/*
+ * What both share (fs/netvol.c): the fs_ops entries of volumes without a
+ * drive, labels or listings, and "SPEC" out of "(PREFIX" "SPEC)".
+ */
+int netvol_mount(struct fs_volume *vol);
+void netvol_unmount(struct fs_volume *vol);
+int netvol_no_id(struct fs_volume *vol, char *buf, size_t size);
+int netvol_no_listing(struct fs_file *dir, struct fs_dirent *ent);
+int netvol_spec(const char *dev, const char *prefix, char *spec, size_t size);
 
 /* The volume's type for display: vol->type or vol->ops->name. */
 const char *fs_volume_type(const struct fs_volume *vol);

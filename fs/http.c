@@ -371,41 +371,16 @@ static int http_open(struct fs_volume *vol, const char *path, struct fs_file **o
     return 0;
 }
 
-static int http_readdir(struct fs_file *dir, struct fs_dirent *ent)
-{
-    (void)ent;
-    return shell_error(-ENOTSUP, "%s: HTTP has no directory listings; name the file",
-                       vol_name(dir->vol));
-}
-
-static int http_mount(struct fs_volume *vol)
-{
-    return vol->priv ? 0 : -ENODEV; /* only http_volume_get makes these */
-}
-
-static void http_unmount(struct fs_volume *vol)
-{
-    (void)vol;
-}
-
-static int no_label(struct fs_volume *vol, char *buf, size_t size)
-{
-    (void)vol;
-    (void)buf;
-    (void)size;
-    return -ENOENT;
-}
-
 static const struct fs_ops fs_http = {
     .name = "http",
-    .mount = http_mount,
-    .unmount = http_unmount,
+    .mount = netvol_mount,
+    .unmount = netvol_unmount,
     .open = http_open,
     .read = http_read,
-    .readdir = http_readdir,
+    .readdir = netvol_no_listing,
     .close = http_file_close,
-    .label = no_label,
-    .uuid = no_label,
+    .label = netvol_no_id,
+    .uuid = netvol_no_id,
 };
 
 bool http_is_device(const char *dev)
@@ -418,13 +393,9 @@ int http_volume_get(const char *dev, struct fs_volume **out)
     struct http_target t;
     struct plat_net_info info;
     char spec[64];
-    size_t n = strlen8(dev);
-    int rc, free_slot = -1;
-    if (n < 8 || dev[n - 1] != ')' || n - 7 >= sizeof(spec))
-        return shell_error(-EINVAL, "bad device name '%s': (http,HOST[:PORT])", dev);
-    memcpy(spec, dev + 6, n - 7);
-    spec[n - 7] = 0;
-    rc = http_target_parse(spec, &t);
+    int free_slot = -1, rc = netvol_spec(dev, "(http,", spec, sizeof(spec));
+    if (rc == 0)
+        rc = http_target_parse(spec, &t);
     if (rc)
         return rc;
     for (int i = 0; i < HTTP_VOLUMES; i++) {

@@ -76,6 +76,35 @@ int boot_run(void)
     return rc;
 }
 
+/* "(http,...)/..." or "(pd)/..." or "(tftp,...)/...": a file with no drive under it. */
+static bool net_path(const char *path)
+{
+    char dev[64];
+    const char *close = strchr8(path, ')');
+    size_t n = close ? (size_t)(close - path) + 1 : 0;
+    if (!n || n >= sizeof(dev))
+        return false;
+    memcpy(dev, path, n);
+    dev[n] = 0;
+    return http_is_device(dev) || tftp_is_device(dev);
+}
+
+/* The URL of a file over the network, for the image's device path. */
+static void net_url(const char *full, char *out, size_t size)
+{
+    const char *close = strchr8(full, ')');
+    struct plat_net_info i;
+    if (str_starts_case8(full, "(http,"))
+        snprintf(out, size, "http://%.*s%s", (int)(close - full - 6), full + 6, close + 1);
+    else if (str_starts_case8(full, "(tftp,"))
+        snprintf(out, size, "tftp://%.*s%s", (int)(close - full - 6), full + 6, close + 1);
+    else if (plat_pxe_info(&i))
+        snprintf(out, size, "tftp://%u.%u.%u.%u%s%s", i.server[0], i.server[1], i.server[2],
+                 i.server[3], tftp_basedir(), close + 1);
+    else
+        strlcpy8(out, full, size);
+}
+
 /* The largest image read into memory to be loaded (a file over the network). */
 #define BOOT_MEM_MAX (512u << 20)
 
@@ -83,7 +112,7 @@ int boot_image_load(const char *cmd, const char *what, struct drive *d, const ch
                     const char *args, void **image)
 {
     int rc;
-    if (!d && path && http_is_device(path)) {
+    if (!d && path && net_path(path)) {
         /* no firmware filesystem has it: the firmware loads (and judges) the bytes */
         char *buf;
         size_t len;
@@ -92,7 +121,9 @@ int boot_image_load(const char *cmd, const char *what, struct drive *d, const ch
             return shell_error(rc, "%s: %s is over %u MiB", cmd, what, BOOT_MEM_MAX >> 20);
         if (rc)
             return shell_fail(rc, cmd, what);
-        rc = plat_image_load_mem(buf, len, path, args, image);
+        char url[FS_PATH_MAX + 32];
+        net_url(path, url, sizeof(url));
+        rc = plat_image_load_mem(buf, len, url, args, image);
         free(buf);
     } else {
         rc = plat_image_load(d, path, args, image);
@@ -134,7 +165,7 @@ int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct 
         return shell_error(-EISDIR, "%s: %s is a directory", cmd, arg);
     }
     fs_close(f);
-    if (http_is_device(full)) {
+    if (net_path(full)) {
         /* over the network: boot_image_load reads it into memory */
         *d = NULL;
         *path = full;

@@ -182,7 +182,8 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
 /*
  * The same for an image in memory (a file over the network), which no
  * firmware filesystem has: LoadImage from the buffer, with a device path
- * naming url (a URI node), so that Secure Boot judges these bytes. buf stays
+ * of one URI node holding url ("http://...", "tftp://..."), so that Secure
+ * Boot judges these bytes. buf stays
  * the caller's. The same answers as plat_image_load.
  */
 int plat_image_load_mem(const void *buf, size_t len, const char *url, const char *args,
@@ -221,6 +222,19 @@ int plat_net_up(uint32_t timeout_ms, struct plat_net_info *info);
  * drive's BlockIo under the firmware's FAT driver).
  */
 int plat_tcp_open(const uint8_t ip[4], uint16_t port, uint32_t timeout_ms, void **conn);
+/*
+ * PXE: true when mapboot itself was booted over the network; then info has
+ * the address it was given, the server it came from (the TFTP server of
+ * (pd)) and its boot file. Never waits.
+ */
+bool plat_pxe_info(struct plat_net_info *info);
+/*
+ * A whole file from a TFTP server into a malloc'd buffer (the caller frees
+ * it): -ENOENT when the server has no such file, -E2BIG when it is larger
+ * than max, -ENETDOWN without a network.
+ */
+int plat_tftp_get(const uint8_t server[4], const char *path, uint64_t max, void **buf,
+                  size_t *len);
 int plat_tcp_send(void *conn, const void *buf, size_t len, uint32_t timeout_ms);
 int plat_tcp_recv(void *conn, void *buf, size_t len, uint32_t timeout_ms, size_t *got);
 void plat_tcp_close(void *conn);

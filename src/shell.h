@@ -352,6 +352,8 @@ int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct 
 int boot_image_load(const char *cmd, const char *what, struct drive *d, const char *path,
                     const char *args, void **image);
 bool boot_have_loader(void);
+/* The menus on (pd) when booted over PXE, in grub4dos' order (src/startup.c). */
+int shell_pxe_menu(void);
 int boot_run(void);
 void boot_clear_loader(void);
 

@@ -1,7 +1,8 @@
 /*
  * Start-up, as grub4dos does it: a built-in preset looks for menu.lst on the
- * boot volume (/efi/grub/menu.lst, /menu.lst, /boot/grub/menu.lst), runs the
- * first one found, and otherwise opens the command line. `configfile`
+ * boot volume (/efi/grub/menu.lst, /menu.lst, /boot/grub/menu.lst), after
+ * the PXE server's menus when booted over PXE (shell_pxe_menu), runs the first
+ * one found, and otherwise opens the command line. `configfile`
  * switches menus by leaving the current one with FLOW_QUIT.
  */
 #include "../fs/fs.h"
@@ -48,6 +49,38 @@ int shell_menu_file(const char *path)
     return rc;
 }
 
+/*
+ * A mapboot booted over PXE looks for its menu on (pd) first, in grub4dos'
+ * order, the first found winning: menu.lst/01-MAC (lower-case hex, dashes),
+ * menu.lst/IP in upper-case hex shortened a digit at a time (C0A8010A,
+ * C0A8010, ..., C), menu.lst/default, then the file (pd)/menu.lst, then
+ * (pd)/efi/grub/menu.lst. -ENOENT when none is there (or not PXE-booted).
+ */
+int shell_pxe_menu(void)
+{
+    struct plat_net_info i;
+    char path[64], hex[9];
+    int rc;
+    if (!plat_pxe_info(&i))
+        return -ENOENT;
+    snprintf(path, sizeof(path), "(pd)/menu.lst/01-%02x-%02x-%02x-%02x-%02x-%02x", i.mac[0],
+             i.mac[1], i.mac[2], i.mac[3], i.mac[4], i.mac[5]);
+    rc = shell_menu_file(path);
+    snprintf(hex, sizeof(hex), "%02X%02X%02X%02X", i.ip[0], i.ip[1], i.ip[2], i.ip[3]);
+    for (int n = 8; n >= 1 && rc == -ENOENT; n--) {
+        hex[n] = 0;
+        snprintf(path, sizeof(path), "(pd)/menu.lst/%s", hex);
+        rc = shell_menu_file(path);
+    }
+    if (rc == -ENOENT)
+        rc = shell_menu_file("(pd)/menu.lst/default");
+    if (rc == -ENOENT)
+        rc = shell_menu_file("(pd)/menu.lst");
+    if (rc == -ENOENT)
+        rc = shell_menu_file("(pd)/efi/grub/menu.lst");
+    return rc;
+}
+
 /* Menus that may switch to the next before one is shown: a configfile loop must end. */
 #define CONFIGFILE_CHAIN_MAX 16
 
@@ -77,6 +110,7 @@ int shell_main(void)
             static bool preset_done;
             if (!preset_done) {
                 preset_done = true;
+                rc = shell_pxe_menu();
                 for (size_t i = 0; i < ARRAY_SIZE(preset) && rc == -ENOENT; i++)
                     rc = shell_menu_file(preset[i]);
                 if (rc < 0 && rc != -ENOENT)

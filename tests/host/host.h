@@ -57,6 +57,15 @@ extern size_t host_tcp_script_n, host_tcp_opens;
 extern int host_tcp_refuse;
 extern char *host_tcp_sent;
 extern size_t host_tcp_sent_len;
+/*
+ * PXE: with host_pxe_booted, mapboot "came over PXE" from 192.168.1.1 as
+ * 192.168.1.10 (MAC 52:54:00:12:34:56, boot file /boot/BOOTX64.EFI). TFTP
+ * reads files from host_tftp_dir (none: no network); host_tftp_last is the
+ * last "SERVER:PATH" asked for.
+ */
+extern bool host_pxe_booted;
+extern char host_tftp_dir[4096];
+extern char host_tftp_last[1024];
 /* Forget what was sent, count opens from 0, stop refusing. */
 void host_tcp_reset(void);
 /* Drives exposed to the "firmware" and not yet taken back (plat_drive_expose). */

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -186,4 +187,60 @@ void plat_tcp_close(void *conn)
     if (c->fd >= 0)
         close(c->fd);
     free(c);
+}
+
+/* ---- PXE and TFTP: a directory plays the TFTP server (host.h) ---- */
+/* the core's allocator (src/libc.c), which frees what plat_tftp_get gives */
+void *mb_malloc(size_t n);
+void mb_free(void *p);
+
+bool host_pxe_booted;
+char host_tftp_dir[4096];
+char host_tftp_last[1024];
+
+bool plat_pxe_info(struct plat_net_info *info)
+{
+    if (!host_pxe_booted)
+        return false;
+    plat_net_up(0, info);
+    memcpy(info->ip, "\xc0\xa8\x01\x0a", 4); /* 192.168.1.10: C0A8010A */
+    memcpy(info->server, "\xc0\xa8\x01\x01", 4);
+    memcpy(info->mac, "\x52\x54\x00\x12\x34\x56", 6);
+    strcpy(info->bootfile, "/boot/BOOTX64.EFI");
+    info->pxe = true;
+    return true;
+}
+
+int plat_tftp_get(const uint8_t server[4], const char *path, uint64_t max, void **buf,
+                  size_t *len)
+{
+    char full[8192];
+    FILE *f;
+    long size;
+    snprintf(host_tftp_last, sizeof(host_tftp_last), "%u.%u.%u.%u:%s", server[0], server[1],
+             server[2], server[3], path);
+    if (!host_tftp_dir[0])
+        return -ENETDOWN;
+    snprintf(full, sizeof(full), "%s/%s", host_tftp_dir, path);
+    f = fopen(full, "rb");
+    if (!f)
+        return -ENOENT;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return -ENOENT; /* a directory, as a TFTP server would say */
+    }
+    if ((uint64_t)size > max) {
+        fclose(f);
+        return -E2BIG;
+    }
+    /* the core frees it: the core's allocator */
+    *buf = mb_malloc(size ? (size_t)size : 1);
+    if (!*buf || fread(*buf, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        mb_free(*buf);
+        return -EIO;
+    }
+    fclose(f);
+    *len = (size_t)size;
+    return 0;
 }

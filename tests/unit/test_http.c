@@ -195,9 +195,9 @@ TEST(http_chainloader_and_kernel_load_from_memory)
     };
     script(answers, 4);
     ok_str(run_script("chainloader (http,10.0.0.1:8080)/boot.efi opt=1"), "");
-    ok_str(host_image, "mem (http,10.0.0.1:8080)/boot.efi (4 bytes, 4d5a) opt=1");
+    ok_str(host_image, "mem http://10.0.0.1:8080/boot.efi (4 bytes, 4d5a) opt=1");
     ok_str(run_script("kernel (http,10.0.0.1:8080)/vmlinuz console=ttyS0"), "");
-    ok_str(host_image, "mem (http,10.0.0.1:8080)/vmlinuz (4 bytes, 4d5a) console=ttyS0");
+    ok_str(host_image, "mem http://10.0.0.1:8080/vmlinuz (4 bytes, 4d5a) console=ttyS0");
     ok(host_tcp_opens == 4);
     boot_clear_loader();
     unscript();
