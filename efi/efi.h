@@ -32,6 +32,8 @@ EFI_HANDLE efi_exposed_handle(struct drive *d);
 /* Whether bio is the BlockIo of a drive map showed to the firmware (efi/expose.c). */
 bool efi_exposed_bio(const EFI_BLOCK_IO *bio);
 void efi_bootfs_init(EFI_HANDLE device);
+/* Whether device (our own) is a PXE base code that booted us (efi/pxe.c). */
+void efi_pxe_init(EFI_HANDLE device);
 
 /*
  * Secure Boot (efi/secureboot.c). init finds shim and whether Secure Boot

@@ -337,23 +337,14 @@ static EFI_DEVICE_PATH *uri_path(const char *url)
     return (EFI_DEVICE_PATH *)out;
 }
 
-int plat_image_load_mem(const void *buf, size_t len, const char *name, const char *args,
+int plat_image_load_mem(const void *buf, size_t len, const char *url, const char *args,
                         void **image)
 {
     struct efi_shim_loader *by = NULL;
     EFI_DEVICE_PATH *dp;
     EFI_HANDLE img = NULL;
     EFI_STATUS st;
-    char url[600];
     int rc = 0;
-    /* "(http,HOST:PORT)/path" names http://HOST:PORT/path */
-    if (str_starts_case8(name, "(http,") && strchr8(name, ')')) {
-        const char *close = strchr8(name, ')');
-        snprintf(url, sizeof(url), "http://%.*s%s", (int)(close - name - 6), name + 6,
-                 close + 1);
-    } else {
-        strlcpy8(url, name, sizeof(url));
-    }
     dp = uri_path(url);
     if (!dp)
         return -ENOMEM;

@@ -185,8 +185,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
     tsc_connect = rdtsc();
     plat_connect_all(NULL);
     tsc_connect = rdtsc() - tsc_connect;
-    if (efi_bs->HandleProtocol(image, &lip_guid, (void **)&li) == EFI_SUCCESS && li)
+    if (efi_bs->HandleProtocol(image, &lip_guid, (void **)&li) == EFI_SUCCESS && li) {
         efi_bootfs_init(li->DeviceHandle);
+        efi_pxe_init(li->DeviceHandle);
+    }
 
     rc = shell_main();
     return EFIRC(rc);

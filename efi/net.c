@@ -122,6 +122,7 @@ int plat_net_up(uint32_t timeout_ms, struct plat_net_info *info)
 {
     struct ip4_config2 *cfg;
     struct ip4_config2_interface_info ii;
+    struct plat_net_info pxe;
     static uint8_t info_buf[4096];
     UINTN size;
     UINT32 policy = 0;
@@ -160,6 +161,12 @@ int plat_net_up(uint32_t timeout_ms, struct plat_net_info *info)
     memcpy(net.mac, ii.hw_address.Addr, 6);
     memcpy(net.ip, ii.station_address.Addr, 4);
     memcpy(net.mask, ii.subnet_mask.Addr, 4);
+    if (plat_pxe_info(&pxe)) {
+        /* booted over PXE: the server and boot file that ifconfig shows too */
+        memcpy(net.server, pxe.server, 4);
+        memcpy(net.bootfile, pxe.bootfile, sizeof(net.bootfile));
+        net.pxe = true;
+    }
     up = true;
     *info = net;
     return 0;
