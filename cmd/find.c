@@ -4,10 +4,13 @@
  * List the devices that hold FILE (or, without FILE, every device with a
  * filesystem) and on which COND, a command run with that device as the
  * root, succeeds. The current root is searched first, then the devices in
- * the --devices order (h hard disks, c CDs, f floppies). Every hit is
- * printed; the first becomes %?% and, with --set-root, the root.
+ * the --devices order (h hard disks, c CDs, f floppies, p the PXE server
+ * (pd) when booted over PXE). A network root ((http,...), (pd)) is searched
+ * too, as any root is. Every hit is printed; the first becomes %?% and, with
+ * --set-root, the root.
  */
 #include "../fs/fs.h"
+#include "../src/platform.h"
 #include "../src/shell.h"
 
 enum { O_SET_ROOT, O_IGN_FD, O_IGN_CD, O_DEVICES };
@@ -73,6 +76,9 @@ static int visit(const char *dev, struct fs_volume *vol, void *ctx)
 static int find_exec(struct cmd_args *a)
 {
     struct find_ctx c = { 0 };
+    struct plat_net_info net;
+    struct fs_volume *pd_vol;
+    bool pd = false;
     char kinds[8] = "hcf", *k = kinds;
     int i = a->first;
     if (a->opt[O_DEVICES].set) {
@@ -84,11 +90,14 @@ static int find_exec(struct cmd_args *a)
                 return shell_error(-EINVAL, "find: bad --devices '%s' (letters h, c, f)", v);
         strlcpy8(kinds, v, sizeof(kinds));
     }
-    /* drop the ignored kinds (and u, p, n: grub4dos' USB/PXE/network letters, none here) */
-    for (char *p = kinds; *p; p++)
-        if (!(*p == 'f' && a->opt[O_IGN_FD].set) && !(*p == 'c' && a->opt[O_IGN_CD].set) &&
-            strchr8("hcf", *p))
+    /* drop the ignored kinds (and u, n: grub4dos' USB and network letters, none here) */
+    for (char *p = kinds; *p; p++) {
+        if (*p == 'p')
+            pd = true;
+        else if (!(*p == 'f' && a->opt[O_IGN_FD].set) && !(*p == 'c' && a->opt[O_IGN_CD].set) &&
+                 strchr8("hcf", *p))
             *k++ = *p;
+    }
     *k = 0;
     if (i < a->argc && a->argv[i][0] == '/')
         c.file = a->argv[i++];
@@ -98,6 +107,9 @@ static int find_exec(struct cmd_args *a)
         c.cond_rawv = a->rawv + i;
     }
     fs_for_each_volume(kinds, true, visit, &c);
+    if (pd && !c.rc && plat_pxe_info(&net) && strcasecmp8(shell.root, "(pd)") != 0 &&
+        !str_starts_case8(shell.root, "(pd)/") && fs_volume_get("(pd)", &pd_vol) == 0)
+        visit("(pd)", pd_vol, &c); /* after the disks; the root, when it is (pd), came first */
     if (c.rc)
         return shell_error(c.rc, "find: %s", err_str(c.rc));
     if (!c.hits)
@@ -120,7 +132,8 @@ COMMAND(find, find_exec,
         "find [--set-root[=DIR]] [--ignore-floppies] [--ignore-cd] [--devices=hcf] [FILE] [COND]",
         "Print every device that holds FILE (every device with a filesystem when FILE is\n"
         "not given) and on which the command COND, run with that device as the root,\n"
-        "succeeds. The root device is searched first, then the --devices kinds in order\n"
-        "(h hard disks, c CDs, f floppies). %?% is the first hit; --set-root makes it\n"
+        "succeeds. The root device is searched first (a network root, (http,...) or (pd),\n"
+        "too), then the --devices kinds in order (h hard disks, c CDs, f floppies, p the\n"
+        "PXE server (pd), after the disks). %?% is the first hit; --set-root makes it\n"
         "the root (with DIR appended). Returns the number of hits.",
         find_opts);

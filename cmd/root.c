@@ -30,7 +30,7 @@ static int set_root(struct cmd_args *a, bool verify)
     if (a->first >= a->argc)
         return verify ? show_root() : shell_error(-EINVAL, "%s: missing device", cmd);
     arg = a->argv[a->first];
-    if (arg[0] == '(') {
+    if (arg[0] == '(' && !fs_net_path(arg)) {
         rc = dev_parse(arg, &spec, &rest);
         if (rc)
             return shell_fail(rc, cmd, arg);
@@ -56,7 +56,8 @@ static int set_root(struct cmd_args *a, bool verify)
             return shell_error(-ENOTDIR, "%s: %s is not a directory", cmd, full);
         }
         fs_close(f);
-    } else if (strcasecmp8(dev, "(bd)") != 0 && (rc = dev_find(dev, &d)) != 0) {
+    } else if (strcasecmp8(dev, "(bd)") != 0 && !fs_net_path(dev) &&
+               (rc = dev_find(dev, &d)) != 0) {
         return shell_fail(rc, cmd, dev);
     }
     /* keep "(hd0,0)" for the volume's root, "(hd0,0)/dir" below it */

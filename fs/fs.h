@@ -132,6 +132,8 @@ void netvol_unmount(struct fs_volume *vol);
 int netvol_no_id(struct fs_volume *vol, char *buf, size_t size);
 int netvol_no_listing(struct fs_file *dir, struct fs_dirent *ent);
 int netvol_spec(const char *dev, const char *prefix, char *spec, size_t size);
+/* Whether path ("(DEV)..." ) names a network device: (http,...), (tftp,...), (pd). */
+bool fs_net_path(const char *path);
 
 /* The volume's type for display: vol->type or vol->ops->name. */
 const char *fs_volume_type(const struct fs_volume *vol);

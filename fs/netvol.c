@@ -46,3 +46,15 @@ int netvol_spec(const char *dev, const char *prefix, char *spec, size_t size)
     spec[n - p - 1] = 0;
     return 0;
 }
+
+bool fs_net_path(const char *path)
+{
+    char dev[64];
+    const char *close = path[0] == '(' ? strchr8(path, ')') : NULL;
+    size_t n = close ? (size_t)(close - path) + 1 : 0;
+    if (!n || n >= sizeof(dev))
+        return false;
+    memcpy(dev, path, n);
+    dev[n] = 0;
+    return http_is_device(dev) || tftp_is_device(dev);
+}

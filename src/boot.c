@@ -76,19 +76,6 @@ int boot_run(void)
     return rc;
 }
 
-/* "(http,...)/..." or "(pd)/..." or "(tftp,...)/...": a file with no drive under it. */
-static bool net_path(const char *path)
-{
-    char dev[64];
-    const char *close = strchr8(path, ')');
-    size_t n = close ? (size_t)(close - path) + 1 : 0;
-    if (!n || n >= sizeof(dev))
-        return false;
-    memcpy(dev, path, n);
-    dev[n] = 0;
-    return http_is_device(dev) || tftp_is_device(dev);
-}
-
 /* The URL of a file over the network, for the image's device path. */
 static void net_url(const char *full, char *out, size_t size)
 {
@@ -112,7 +99,7 @@ int boot_image_load(const char *cmd, const char *what, struct drive *d, const ch
                     const char *args, void **image)
 {
     int rc;
-    if (!d && path && net_path(path)) {
+    if (!d && path && fs_net_path(path)) {
         /* no firmware filesystem has it: the firmware loads (and judges) the bytes */
         char *buf;
         size_t len;
@@ -165,7 +152,7 @@ int boot_file(const char *cmd, const char *arg, char *full, size_t size, struct 
         return shell_error(-EISDIR, "%s: %s is a directory", cmd, arg);
     }
     fs_close(f);
-    if (net_path(full)) {
+    if (fs_net_path(full)) {
         /* over the network: boot_image_load reads it into memory */
         *d = NULL;
         *path = full;

@@ -47,6 +47,8 @@ write (hd0)+1 changed
 cat --length=7 (hd0)+1")
 check "http map --fake-write writes to the overlay" "$out" "changed"
 
+check "http find a named file with the server as the root" "$(mb -c "root $srv
+find /menu.lst")" "$srv"
 check "http redirect" "$(mb -c "cat $srv/redirect/menu.lst")" "echo menu over http"
 check "http server without Range (a small file, read whole)" "$(mb -c "cat $srv/norange/menu.lst")" "echo menu over http"
 check_fails "http 404" "^Error: cat: \(http,127\.0\.0\.1:$port\)/nosuch: not found \(HTTP 404\)$" mb -c "cat $srv/nosuch"

@@ -55,6 +55,8 @@ extern const char *const *host_tcp_script;
 extern const size_t *host_tcp_script_lens; /* NULL: each answer is a C string */
 extern size_t host_tcp_script_n, host_tcp_opens;
 extern int host_tcp_refuse;
+/* Scripted peers go silent after their bytes (recv times out) instead of closing. */
+extern int host_tcp_hang;
 extern char *host_tcp_sent;
 extern size_t host_tcp_sent_len;
 /*

@@ -26,6 +26,7 @@ const size_t *host_tcp_script_lens;
 size_t host_tcp_script_n;
 size_t host_tcp_opens;
 int host_tcp_refuse;
+int host_tcp_hang;
 char *host_tcp_sent;
 size_t host_tcp_sent_len;
 
@@ -36,6 +37,7 @@ void host_tcp_reset(void)
     host_tcp_sent_len = 0;
     host_tcp_opens = 0;
     host_tcp_refuse = 0;
+    host_tcp_hang = 0;
 }
 
 struct conn {
@@ -156,6 +158,8 @@ int plat_tcp_recv(void *conn, void *buf, size_t len, uint32_t timeout_ms, size_t
     struct pollfd p = { .fd = c->fd, .events = POLLIN };
     ssize_t n;
     *got = 0;
+    if (c->fd < 0 && c->pos == c->len && host_tcp_hang)
+        return -ETIMEDOUT; /* a server that stopped answering without closing */
     if (c->fd < 0) {
         /* a scripted peer answers in small pieces, to exercise reassembly */
         size_t n2 = c->len - c->pos < len ? c->len - c->pos : len;

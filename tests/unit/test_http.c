@@ -164,6 +164,19 @@ TEST(http_broken_answers_are_errors)
     unscript();
 }
 
+/* A server that goes silent mid-body: a timeout, said so, and never a short file. */
+TEST(http_timeout)
+{
+    static const char *const answers[] = {
+        "HTTP/1.1 206 Partial\r\nContent-Range: bytes 0-9/10\r\nContent-Length: 10\r\n\r\n012",
+    };
+    script(answers, 1);
+    host_tcp_hang = 1;
+    ok_str(run_script("cat (http,10.0.0.1)/slow"),
+           "Error: cat: (http,10.0.0.1)/slow: reading: timed out\n");
+    unscript();
+}
+
 TEST(http_refused)
 {
     host_tcp_refuse = 1;

@@ -81,6 +81,20 @@ TEST(tftp_pxe_command_true_only_when_booted)
     teardown();
 }
 
+/* find: (pd) with --devices=p, and a network root searched first. */
+TEST(tftp_find_on_pd)
+{
+    setup(true);
+    put("boot/menu.lst", "echo m\n");
+    ok_str(run_script("find --devices=p /menu.lst"), "(pd)\n");
+    ok_str(run_script("find --devices=p /nosuch.lst"), "Error: find: /nosuch.lst not found\n");
+    ok_str(run_script("root (pd)\nfind --devices=p /menu.lst"), "(pd)\n");
+    ok_str(run_script("root (pd)\nfind --set-root /menu.lst\nroot"),
+           "(pd)\n(pd): filesystem type is tftp\n");
+    strcpy(shell.root, "(bd)");
+    teardown();
+}
+
 /* grub4dos' order: 01-MAC, the IP in hex shortened a digit at a time, default, then files. */
 TEST(tftp_pxe_menu_search_order)
 {
