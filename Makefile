@@ -173,7 +173,7 @@ DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools cla
     libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
     e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
     gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs sbsigntool shim-unsigned openssl \
-    nginx-light
+    nginx-light ipxe
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -254,7 +254,8 @@ test-fuzz: $(FUZZ_BINS)
 # read, RAM-disk ReadBlocks against memcpy, and the fake-write overlay's cost
 # on reads (tests/bench/map); compressed maps against zcat and lz4 -dc
 # (tests/bench/images); a 1 GiB read against Debian's GRUB and a 10 GiB map
-# (tests/bench/grub). Prints MiB/s and ratios, asserts nothing (not part of
+# (tests/bench/grub); the graphics console (tests/bench/gfx); map --mem over
+# HTTP against iPXE (tests/bench/net). Prints MiB/s and ratios, asserts nothing (not part of
 # `make test`).
 bench: $(BUILD)/BOOTX64.EFI $(BUILD)/payload.efi
 	tests/bench/run $(BUILD)
@@ -262,6 +263,7 @@ bench: $(BUILD)/BOOTX64.EFI $(BUILD)/payload.efi
 	tests/bench/images $(BUILD)
 	tests/bench/grub $(BUILD)
 	tests/bench/gfx $(BUILD)
+	tests/bench/net $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
