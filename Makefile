@@ -59,7 +59,7 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
-.PHONY: all efi host payloads deps run test test-unit test-clang test-fuzz test-qemu \
+.PHONY: all efi host win payloads deps run test test-unit test-clang test-fuzz test-qemu \
         clean esp fuzz bench sign
 all: efi host payloads
 
@@ -135,8 +135,24 @@ $(BUILD)/asan/%.o: %.c
 $(BUILD)/host/mapboot: $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o tests/host/tables.lds
 	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o $(DEPS_HOST_LIB) $(HOST_LDFLAGS) -o $@
 
-$(BUILD)/host/mapboot-lint: $(HOST_OBJS) $(BUILD)/host/obj/tests/host/lint.o tests/host/tables.lds
-	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(HOST_OBJS) $(BUILD)/host/obj/tests/host/lint.o $(DEPS_HOST_LIB) $(HOST_LDFLAGS) -o $@
+# mapboot-lint, the one host tool that ships (make deb): the core with lint/'s
+# platform, which has no disks, screen or network (lint runs no command).
+LINT_SRCS := lint/mapboot-lint.c lint/platform.c
+LINT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(LINT_SRCS))
+$(BUILD)/host/mapboot-lint: $(LINT_OBJS) tests/host/tables.lds
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(LINT_OBJS) $(DEPS_HOST_LIB) $(HOST_LDFLAGS) -o $@
+
+# The same for Windows, where most menus are edited: Debian's mingw-w64.
+MINGW_CC := x86_64-w64-mingw32-gcc
+WIN_CFLAGS := -std=gnu11 -O2 $(WARN) -DMB_HOST
+WIN_OBJS := $(patsubst %.c,$(BUILD)/win/obj/%.o,$(CORE_SRCS) $(LINT_SRCS))
+win: $(BUILD)/win/mapboot-lint.exe
+$(BUILD)/win/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(win) $<"; $(MINGW_CC) $(WIN_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/win/mapboot-lint.exe: $(WIN_OBJS) lint/tables-pe.lds
+	@echo "  LD $@"; $(MINGW_CC) $(WIN_CFLAGS) $(WIN_OBJS) $(DEPS_WIN_LIB) -static -s \
+	    -Wl,-T,lint/tables-pe.lds -o $@
 
 # The shell under sanitizers, for the host script tests.
 $(BUILD)/asan/mapboot: $(ASAN_OBJS) $(BUILD)/asan/tests/host/main.o tests/host/tables.lds
@@ -158,6 +174,7 @@ include deps.mk
 EFI_CFLAGS += $(DEPS_INC)
 HOST_CFLAGS += $(DEPS_INC)
 FUZZ_CFLAGS += $(DEPS_INC)
+WIN_CFLAGS += $(DEPS_INC)
 
 $(BUILD)/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -104,6 +104,7 @@ DEPS_EFI_CFLAGS := $(call deps_nowarn,$(EFI_CFLAGS)) -I$(DEPS_SHIM_DIR) $(DEPS_L
 DEPS_HOST_CFLAGS := $(call deps_nowarn,$(HOST_CFLAGS)) -O2 $(DEPS_LIB_DEFS)
 DEPS_ASAN_CFLAGS := $(call deps_nowarn,$(HOST_CFLAGS)) -O1 $(SAN) $(DEPS_LIB_DEFS)
 DEPS_FUZZ_CFLAGS := $(call deps_nowarn,$(FUZZ_CFLAGS)) $(DEPS_LIB_DEFS)
+DEPS_WIN_CFLAGS := $(call deps_nowarn,$(WIN_CFLAGS)) $(DEPS_LIB_DEFS)
 
 # Whatever happens to EFI_CFLAGS, these stay, or the build stops here.
 deps_efi_musts := -ffreestanding -fno-builtin -fno-stack-protector -fpic -fshort-wchar \
@@ -122,11 +123,13 @@ DEPS_EFI_OBJS := $(call deps_objs,efi)
 DEPS_HOST_OBJS := $(call deps_objs,host)
 DEPS_ASAN_OBJS := $(call deps_objs,asan)
 DEPS_FUZZ_OBJS := $(call deps_objs,fuzz)
+DEPS_WIN_OBJS := $(call deps_objs,win)
 
 DEPS_EFI_LIB := $(BUILD)/deps/efi/libdeps.a
 DEPS_HOST_LIB := $(BUILD)/deps/host/libdeps.a
 DEPS_ASAN_LIB := $(BUILD)/deps/asan/libdeps.a
 DEPS_FUZZ_LIB := $(BUILD)/deps/fuzz/libdeps.a
+DEPS_WIN_LIB := $(BUILD)/deps/win/libdeps.a
 
 .PHONY: deps-fetch deps-libs
 deps-fetch: $(DEPS_STAMP)
@@ -157,6 +160,7 @@ $(eval $(call deps_rules,efi,CC,DEPS_EFI_CFLAGS,$(DEPS_SHIMS)))
 $(eval $(call deps_rules,host,CC,DEPS_HOST_CFLAGS))
 $(eval $(call deps_rules,asan,CC,DEPS_ASAN_CFLAGS))
 $(eval $(call deps_rules,fuzz,FUZZ_CC,DEPS_FUZZ_CFLAGS))
+$(eval $(call deps_rules,win,MINGW_CC,DEPS_WIN_CFLAGS))
 
 # The EFI archive is checked before it is put in place: no function in it
 # may use the red zone (the flags say -mno-red-zone; this checks the code).
@@ -170,6 +174,8 @@ $(BUILD)/deps/%/libdeps.a:
 $(DEPS_HOST_LIB): $(DEPS_HOST_OBJS)
 $(DEPS_ASAN_LIB): $(DEPS_ASAN_OBJS)
 $(DEPS_FUZZ_LIB): $(DEPS_FUZZ_OBJS)
+$(DEPS_WIN_LIB): $(DEPS_WIN_OBJS)
+	@echo "  AR $@"; rm -f $@; x86_64-w64-mingw32-ar rcs $@ $^
 
 # ---- hook-up: the Makefile's targets that use the above ----
 # Here rather than in the Makefile's own rules: a rule above the include
@@ -180,8 +186,8 @@ $(DEPS_FUZZ_LIB): $(DEPS_FUZZ_OBJS)
 $(EFI_OBJS) $(HOST_OBJS) $(ASAN_OBJS) $(FUZZ_OBJS) \
 $(patsubst %.c,$(BUILD)/asan/%.o,$(UNIT_SRCS)) \
 $(patsubst %.c,$(BUILD)/fuzz/%.o,$(FUZZ_SRCS)) \
-$(BUILD)/host/obj/tests/host/main.o $(BUILD)/host/obj/tests/host/lint.o \
-$(BUILD)/asan/tests/host/main.o: | $(DEPS_STAMP)
+$(LINT_OBJS) $(WIN_OBJS) \
+$(BUILD)/host/obj/tests/host/main.o $(BUILD)/asan/tests/host/main.o: | $(DEPS_STAMP)
 
 # The links: each recipe names its library after its objects (the fuzz
 # link's $^ already ends with it: prerequisites added here come last).
@@ -189,3 +195,4 @@ $(BUILD)/efi/mapboot.so: $(DEPS_EFI_LIB)
 $(BUILD)/host/mapboot $(BUILD)/host/mapboot-lint: $(DEPS_HOST_LIB)
 $(BUILD)/asan/mapboot $(BUILD)/asan/unit: $(DEPS_ASAN_LIB)
 $(FUZZ_BINS): $(DEPS_FUZZ_LIB)
+$(BUILD)/win/mapboot-lint.exe: $(DEPS_WIN_LIB)

@@ -11,8 +11,8 @@
 
 void con_write(const char *s, size_t n);
 void con_puts(const char *s);
-int con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int con_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+int con_printf(const char *fmt, ...) MB_PRINTF(1, 2);
+int con_vprintf(const char *fmt, va_list ap) MB_PRINTF(1, 0);
 
 /*
  * Start capturing output (nested captures stack); with discard, the text is

@@ -8,6 +8,50 @@
 #ifndef MB_ERR_H
 #define MB_ERR_H
 
+/*
+ * A host-side file may have a C library's <errno.h> already (mingw-w64's
+ * <stdlib.h> brings it), whose macros would turn the names below into
+ * numbers, and on Windows into other numbers: ours win in such a file.
+ */
+#if defined(MB_HOST_SIDE) && defined(EPERM)
+#undef EPERM
+#undef ENOENT
+#undef EIO
+#undef ENXIO
+#undef E2BIG
+#undef ENOEXEC
+#undef EBADF
+#undef ENOMEM
+#undef EACCES
+#undef EFAULT
+#undef EBUSY
+#undef EEXIST
+#undef ENODEV
+#undef ENOTDIR
+#undef EISDIR
+#undef EINVAL
+#undef ENOSPC
+#undef ESPIPE
+#undef EROFS
+#undef EPIPE
+#undef EDOM
+#undef ERANGE
+#undef ENAMETOOLONG
+#undef ENOSYS
+#undef ELOOP
+#undef EPROTO
+#undef ENOTSUP
+#undef ENETDOWN
+#undef ECONNRESET
+#undef ETIMEDOUT
+#undef ECONNREFUSED
+#undef EHOSTUNREACH
+#undef ECANCELED
+#undef ESYNTAX
+#undef EUNKNOWN
+#undef EBADIMG
+#endif
+
 enum {
     EPERM = 1,      /* not allowed (locked menu, bad password) */
     ENOENT = 2,     /* no such file, variable, label or command */

@@ -38,6 +38,16 @@
 #include <stdio.h>
 #endif
 
+/*
+ * printf-style checking of our own formatter (src/libc.c), which is C99's
+ * (%zu, %llu) everywhere; on Windows "printf" would mean Microsoft's.
+ */
+#if defined(__MINGW32__)
+#define MB_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#else
+#define MB_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#endif
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -130,12 +140,12 @@ int parse_unum(const char *s, unsigned long long *out);
 #if !defined(MB_HOST_SIDE)
 /* %s %c %d %i %u %x %X %p %% with flags - 0 +, width, .precision, * and h/l/ll/z/j. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
+    MB_PRINTF(3, 0);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    MB_PRINTF(3, 4);
 #endif
 /* A malloc'd formatted string, or NULL when out of memory. */
-char *asprintf8(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *asprintf8(const char *fmt, ...) MB_PRINTF(1, 2);
 
 #if !defined(MB_HOST_SIDE)
 void *malloc(size_t n);

@@ -17,7 +17,7 @@ struct lint {
     int mod_package_line;  /* a line that loads a grub4dos .mod package, 0 if none */
 };
 
-static void problem(struct lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct lint *l, const char *fmt, ...) MB_PRINTF(2, 3);
 static void problem(struct lint *l, const char *fmt, ...)
 {
     char msg[512];
@@ -29,7 +29,7 @@ static void problem(struct lint *l, const char *fmt, ...)
     l->count++;
 }
 
-static void warning(struct lint *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warning(struct lint *l, const char *fmt, ...) MB_PRINTF(2, 3);
 static void warning(struct lint *l, const char *fmt, ...)
 {
     char msg[512];

@@ -202,14 +202,14 @@ extern uint64_t shell_menu_us;
  * Record the message for an error and return rc, so a command can write
  * `return shell_error(-ENOENT, "no such file: %s", path);`.
  */
-int shell_error(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int shell_error(int rc, const char *fmt, ...) MB_PRINTF(2, 3);
 /*
  * A command's failure: "CMD: MESSAGE" when a lower layer set a message
  * (it names the device or file), else "CMD: WHAT: <err_str(rc)>". Returns rc.
  */
 int shell_fail(int rc, const char *cmd, const char *what);
 /* Print a warning with file and line, without failing. */
-void shell_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void shell_warn(const char *fmt, ...) MB_PRINTF(1, 2);
 void shell_set_retstr(const char *s);
 /* 0, or an error when the command may not wait for keys here (iftitle). */
 int shell_need_keyboard(const char *cmd);
