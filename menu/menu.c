@@ -19,6 +19,7 @@ void menu_free(struct menu *m)
         free(m->entries[i].title);
         free(m->entries[i].help);
         free(m->entries[i].cond);
+        script_put(m->entries[i].own);
     }
     free(m->entries);
     free(m->path);
@@ -87,6 +88,40 @@ static int add_entry(struct menu *m, const char *text, const char *cond, size_t 
     e->visible = true;
     if (m->n > 0)
         m->entries[m->n - 1].to = line;
+    m->n++;
+    return 0;
+}
+
+int menu_add_made_entry(struct menu *m, const char *title, const char *help, struct script *s)
+{
+    struct menu_entry e = { 0 };
+    int at = 0;
+    if (m->n >= MENU_ENTRIES_MAX)
+        return shell_error(-E2BIG, "more than %d titles: the rest are left out", MENU_ENTRIES_MAX);
+    if (m->n % 16 == 0) {
+        struct menu_entry *ne = realloc(m->entries, sizeof(*ne) * (size_t)(m->n + 16));
+        if (!ne)
+            return -ENOMEM;
+        m->entries = ne;
+    }
+    e.title = strdup8(title);
+    e.help = help ? strdup8(help) : NULL;
+    if (!e.title || (help && !e.help)) {
+        free(e.title);
+        free(e.help);
+        return -ENOMEM;
+    }
+    e.own = s;
+    s->refs++;
+    e.from = 0;
+    e.to = s->nlines;
+    e.title_line = s->nlines ? s->lineno[0] : 0;
+    e.visible = true;
+    /* after the entries made before it, before the file's own titles */
+    while (at < m->n && m->entries[at].own)
+        at++;
+    memmove(&m->entries[at + 1], &m->entries[at], sizeof(e) * (size_t)(m->n - at));
+    m->entries[at] = e;
     m->n++;
     return 0;
 }

@@ -21,6 +21,8 @@ struct menu_entry {
     size_t from, to;   /* the entry's lines in the script: [from, to) */
     int title_line;    /* source line of the title */
     bool visible;      /* false when the iftitle condition failed */
+    struct script *own; /* an entry made by a command (imagemenu): its own lines, which
+                           from/to index; NULL for the menu file's */
 };
 
 struct menu {
@@ -76,6 +78,19 @@ void menu_format_clock(const char *fmt, char *out, size_t size);
 
 /* Split a menu file into its global section and entries (nothing runs). */
 int menu_parse(const char *path, const char *text, size_t len, struct menu **out);
+/* The script holding entry e's lines [from, to). */
+static inline struct script *menu_entry_script(const struct menu *m, const struct menu_entry *e)
+{
+    return e->own ? e->own : m->s;
+}
+/*
+ * Add an entry made while m's global section runs (imagemenu): title, help
+ * (or NULL) and s, the whole of which are its lines (the entry keeps a
+ * reference). Such entries come before the file's titles, in the order they
+ * are added. -E2BIG when the menu is full.
+ */
+int menu_add_made_entry(struct menu *m, const char *title, const char *help, struct script *s);
+
 /* Run the global section and the iftitle conditions. */
 int menu_init(struct menu *m);
 void menu_free(struct menu *m);

@@ -376,7 +376,7 @@ static int edit_entry(struct menu *m, int entry)
     if (!lines)
         return 0;
     for (size_t i = e->from; i < e->to; i++) {
-        const char *t = m->s->lines[i];
+        const char *t = menu_entry_script(m, e)->lines[i];
         while (is_space((unsigned char)*t))
             t++;
         if (*t && !(lines[n++] = strdup8(t))) {
@@ -480,9 +480,10 @@ static void run_entry(struct menu *m, int i)
 {
     int tried = 0;
     while (i >= 0 && i < m->n && tried++ <= MENU_FALLBACK_MAX) {
+        struct menu_entry *e = &m->entries[i];
         int rc;
         m->current = i;
-        rc = menu_boot_entry(m, m->s, m->entries[i].from, m->entries[i].to, m->entries[i].title);
+        rc = menu_boot_entry(m, menu_entry_script(m, e), e->from, e->to, e->title);
         if (shell.flow == FLOW_ENTRY) {
             /* goto N: that entry runs next, as if chosen (bounded like the fallbacks) */
             shell.flow = FLOW_NONE;
