@@ -5,6 +5,10 @@
 #   make test       every test: host unit tests (ASan/UBSan), lint, clang build,
 #                   fuzzers (short fixed-time run), QEMU+OVMF end-to-end cases
 #   make deps       install the Debian packages the above need (as root)
+#   make usb-image  build/mapboot-usb.img, to dd onto a USB stick (USB_SIZE=1G)
+#   make deb        build/mapboot_VERSION_amd64.deb
+#   make win        build/win/mapboot-lint.exe (mingw-w64)
+#   make doc        doc/commands.md from the shell's help text
 #
 # The same core (src/ cmd/ menu/ fs/ disk/) is compiled for UEFI with efi/
 # and for the Linux host with tests/host/.
@@ -60,7 +64,7 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
 .PHONY: all efi host win payloads deps run test test-unit test-clang test-fuzz test-qemu \
-        clean esp fuzz bench sign
+        clean esp fuzz bench sign usb-image deb doc
 all: efi host payloads
 
 efi: $(BUILD)/BOOTX64.EFI
@@ -137,10 +141,13 @@ $(BUILD)/host/mapboot: $(HOST_OBJS) $(BUILD)/host/obj/tests/host/main.o tests/ho
 
 # mapboot-lint, the one host tool that ships (make deb): the core with lint/'s
 # platform, which has no disks, screen or network (lint runs no command).
+# It takes Debian's shared zlib (-lz before our archive, whose zlib is then
+# left out): a package must not carry its own copy (lintian), and the red
+# zone that rules Debian's libz.a out of the EFI binary is harmless here.
 LINT_SRCS := lint/mapboot-lint.c lint/platform.c
 LINT_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(LINT_SRCS))
 $(BUILD)/host/mapboot-lint: $(LINT_OBJS) tests/host/tables.lds
-	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(LINT_OBJS) $(DEPS_HOST_LIB) $(HOST_LDFLAGS) -o $@
+	@echo "  LD $@"; $(CC) $(HOST_CFLAGS) $(LINT_OBJS) -lz $(DEPS_HOST_LIB) $(HOST_LDFLAGS) -o $@
 
 # The same for Windows, where most menus are edited: Debian's mingw-w64.
 MINGW_CC := x86_64-w64-mingw32-gcc
@@ -187,10 +194,10 @@ fuzz: $(FUZZ_BINS)
 
 # ---- set-up ----
 DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools clang python3 \
-    libclang-rt-14-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
+    libclang-rt-14-dev zlib1g-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
     e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
     gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs sbsigntool shim-unsigned openssl \
-    nginx-light ipxe
+    nginx-light ipxe gcc-mingw-w64-x86-64-posix mingw-w64-x86-64-dev wine64 lintian
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -248,6 +255,25 @@ run: deps
 	    -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	    -drive if=pflash,format=raw,file=$(BUILD)/run-vars.fd \
 	    -drive format=raw,file=$(BUILD)/esp.img
+
+# ---- getting mapboot onto a stick (README, "Install") ----
+# A disk image to dd onto a USB stick: GPT, a FAT32 ESP with mapboot, the
+# starter menu (examples/starter.lst: every image in /images is an entry) and
+# the font, and an exFAT partition MAPBOOT for the images. USB_SIZE=8G, say.
+USB_SIZE ?= 1G
+usb-image: $(BUILD)/BOOTX64.EFI examples/starter.lst tools/mkusb-image
+	USB_SIZE=$(USB_SIZE) tools/mkusb-image $(BUILD)/mapboot-usb.img $(BUILD)/BOOTX64.EFI \
+	    examples/starter.lst $(UNIFONT_HEX)
+
+# The Debian package: the EFI binary, mapboot-install, mapboot-lint, man pages.
+deb: $(BUILD)/BOOTX64.EFI $(BUILD)/host/mapboot-lint tools/mkdeb tools/mapboot-install \
+    doc/commands.md doc/mapboot-lint.1 doc/mapboot-install.1
+	tools/mkdeb $(VERSION) $(BUILD) $(BUILD)/mapboot_$(VERSION)_amd64.deb
+
+# doc/commands.md from the shell's own help text (make test checks it is current).
+doc: $(BUILD)/host/mapboot
+	tools/mkdoc-commands $(BUILD)/host/mapboot >doc/commands.md.tmp
+	mv doc/commands.md.tmp doc/commands.md
 
 # ---- tests ----
 test: deps
