@@ -158,7 +158,7 @@ $(BUILD)/win/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC(win) $<"; $(MINGW_CC) $(WIN_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/win/mapboot-lint.exe: $(WIN_OBJS) lint/tables-pe.lds
-	@echo "  LD $@"; $(MINGW_CC) $(WIN_CFLAGS) $(WIN_OBJS) $(DEPS_WIN_LIB) -static -s \
+	@echo "  LD $@"; $(MINGW_CC) $(WIN_CFLAGS) $(WIN_OBJS) $(DEPS_WIN_LIB) -static -s -municode \
 	    -Wl,-T,lint/tables-pe.lds -o $@
 
 # The shell under sanitizers, for the host script tests.

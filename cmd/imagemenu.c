@@ -8,8 +8,8 @@
  * What an entry does follows the name, case ignored:
  *   .iso                          map in place as a CD (0xff), chainloader (0xff)
  *   .img .vhd .vhdx (.ima .raw)   map in place as a hard disk, chainloader (hd-1)
- *   .gz .lz4                      map --mem, as a CD when the name under the
- *                                 compression ends in .iso, else a hard disk
+ *   any of those + .gz or .lz4    map --mem, as a CD for .iso, else a hard disk
+ *                                 (x.iso.gz, x.vhd.lz4; a backup.tar.gz is none)
  * The entry's lines are ordinary commands (`e` in the menu shows them), run
  * with errorcheck on like any entry: a map that fails stops it.
  */
@@ -21,7 +21,7 @@
 
 struct image {
     char dev[40];
-    char name[256];
+    char name[FS_PATH_MAX - 240]; /* device (40) + DIR (200) + name: one path */
     uint64_t size;
 };
 
@@ -39,27 +39,36 @@ static bool ends_case(const char *s, const char *suffix)
     return n > m && strcasecmp8(s + n - m, suffix) == 0;
 }
 
-/* How name is booted: "cd", "hd", or NULL when it is no image; *mem for a compressed one. */
-static const char *image_kind(const char *name, bool *mem)
+/* "cd" or "hd" for an image name (uncompressed), or NULL. */
+static const char *plain_kind(const char *name)
 {
     static const char *const disks[] = { ".img", ".vhd", ".vhdx", ".ima", ".raw" };
-    char inner[256];
-    *mem = false;
-    if (ends_case(name, ".gz") || ends_case(name, ".lz4")) {
-        size_t n = strlen8(name) - (ends_case(name, ".gz") ? 3 : 4);
-        if (n >= sizeof(inner))
-            return NULL;
-        memcpy(inner, name, n);
-        inner[n] = 0;
-        *mem = true;
-        return ends_case(inner, ".iso") ? "cd" : "hd";
-    }
     if (ends_case(name, ".iso"))
         return "cd";
     for (size_t i = 0; i < ARRAY_SIZE(disks); i++)
         if (ends_case(name, disks[i]))
             return "hd";
     return NULL;
+}
+
+/*
+ * How name is booted: "cd", "hd", or NULL when it is no image; *mem for a
+ * compressed one, whose name under .gz/.lz4 must be an image's (x.iso.gz):
+ * a backup.tar.gz is no disk.
+ */
+static const char *image_kind(const char *name, bool *mem)
+{
+    char inner[sizeof(((struct fs_dirent *)0)->name)];
+    size_t n = strlen8(name);
+    *mem = ends_case(name, ".gz") || ends_case(name, ".lz4");
+    if (!*mem)
+        return plain_kind(name);
+    n -= ends_case(name, ".gz") ? 3 : 4;
+    if (n >= sizeof(inner))
+        return NULL;
+    memcpy(inner, name, n);
+    inner[n] = 0;
+    return plain_kind(inner);
 }
 
 /*
@@ -94,9 +103,10 @@ static int visit(const char *dev, struct fs_volume *vol, void *ctx)
     if (fs_is_dir(dir)) {
         while (fs_readdir(dir, &ent) > 0) {
             bool mem;
-            if (ent.is_dir || !image_kind(ent.name, &mem) || strlen8(ent.name) >= 256)
+            if (ent.is_dir || !image_kind(ent.name, &mem))
                 continue;
-            if (!name_is_plain(ent.name)) {
+            /* a name that cannot go into a line, or too long for a path (FS_PATH_MAX) */
+            if (!name_is_plain(ent.name) || strlen8(ent.name) >= sizeof(sc->img[0].name)) {
                 sc->skipped++;
                 continue;
             }
@@ -178,8 +188,9 @@ static int imagemenu_exec(struct cmd_args *a)
         return -ENOMEM;
     fs_for_each_volume("hc", false, visit, &sc);
     if (sc.skipped)
-        con_printf("imagemenu: left out %d image%s: a name with \", \\ or %% cannot go into a "
-                   "menu line; rename %s\n", sc.skipped, sc.skipped > 1 ? "s" : "",
+        con_printf("imagemenu: left out %d image%s: a name with \", \\ or %%, or over %d "
+                   "bytes, cannot go into a menu line; rename %s\n", sc.skipped,
+                   sc.skipped > 1 ? "s" : "", (int)sizeof(sc.img[0].name) - 1,
                    sc.skipped > 1 ? "them" : "it");
     if (sc.full)
         con_printf("imagemenu: more than %d images; the rest are left out\n", IMAGES_MAX);
@@ -205,10 +216,10 @@ static int imagemenu_exec(struct cmd_args *a)
 COMMAND(imagemenu, imagemenu_exec, "imagemenu [DIR]",
         "A menu entry for every image in DIR (default /images) on every disk and CD. In a\n"
         "menu's global section the entries are added before the menu's own titles (so\n"
-        "`default 0` is the first image); typed at the prompt it lists them. By name:\n"
+        "`default 0` is the first image, and default/fallback numbers of the titles count\n"
+        "the images); typed at the prompt it lists them. By name:\n"
         "  .iso                 mapped in place as a CD (0xff), its EFI loader started\n"
         "  .img .ima .raw .vhd .vhdx  mapped in place as a disk (hd), its ESP's loader started\n"
-        "  .gz .lz4             copied to RAM with map --mem: a CD if the name under the\n"
-        "                       compression ends in .iso (x.iso.gz), else a disk\n"
+        "  one of those + .gz or .lz4 (x.iso.gz, x.img.lz4)  copied to RAM with map --mem\n"
         "Each volume's images are in name order. Returns the number found (0: false).",
         NULL);

@@ -46,8 +46,8 @@ static const char *lines_of(struct menu *m, int i)
 
 /*
  * A FAT disk (hd0) with /images: two images in place, two compressed, a
- * directory and a text file that are no images, and a name that cannot go
- * into a menu line.
+ * directory, a text file and a .tar.gz that are no images, and a name that
+ * cannot go into a menu line.
  */
 static void images(void)
 {
@@ -55,6 +55,7 @@ static void images(void)
     test_sh("mkdir -p images/sub.iso && truncate -s 1M images/b.VHD 'images/x%%y.img' && "
             "truncate -s 2M 'images/A CD.iso' && head -c 1048576 /dev/zero | gzip -n >images/c.img.gz && "
             "head -c 65536 /dev/zero | gzip -n >images/d.iso.gz && echo text >images/notes.txt && "
+            "echo x | gzip -n >images/backup.tar.gz && "
             "truncate -s 16M stick.img && mformat -i stick.img -v STICK :: && "
             "MTOOLS_SKIP_CHECK=1 mcopy -s -i stick.img images ::/ && rm -r images");
     ok(host_add_disk(strcat(strcpy(stick, host_bd_dir), "/stick.img"), PLAT_DISK_HD, 0) == 0);
@@ -92,7 +93,8 @@ TEST(imagemenu_adds_entries_before_the_files_titles)
     /* messages name the menu file and the imagemenu line */
     ok_str(menu_entry_script(m, &m->entries[0])->name, "(bd)/efi/grub/menu.lst");
     ok(m->entries[0].title_line == 3);
-    ok(strstr(host_out, "imagemenu: left out 1 image: a name with") != NULL);
+    ok(strstr(host_out, "imagemenu: left out 1 image: a name with \", \\ or %, or over 271 bytes, "
+                        "cannot go into a menu line; rename it\n") != NULL);
     teardown(m);
 }
 
@@ -131,8 +133,8 @@ TEST(imagemenu_at_the_prompt_lists)
 {
     images();
     ok_str(run_script("imagemenu\necho %@retval%"),
-           "imagemenu: left out 1 image: a name with \", \\ or % cannot go into a menu line; "
-           "rename it\n"
+           "imagemenu: left out 1 image: a name with \", \\ or %, or over 271 bytes, cannot go "
+           "into a menu line; rename it\n"
            "(hd0)/images/A CD.iso: in place as a CD\n"
            "(hd0)/images/b.VHD: in place as a disk\n"
            "(hd0)/images/c.img.gz: copied to RAM as a disk\n"
