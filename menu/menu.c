@@ -79,9 +79,19 @@ static int add_entry(struct menu *m, const char *text, const char *cond, size_t 
     if (nl) {
         *nl = 0;
         e->help = strdup8(nl + 1);
+        if (!e->help) {
+            free(t);
+            return -ENOMEM;
+        }
     }
     e->title = t;
     e->cond = cond ? strdup8(cond) : NULL;
+    if (cond && !e->cond) {
+        /* without its condition an iftitle entry would show unconditionally */
+        free(e->title);
+        free(e->help);
+        return -ENOMEM;
+    }
     e->from = line + 1;
     e->to = m->s->nlines;
     e->title_line = m->s->lineno[line];
@@ -283,6 +293,9 @@ int menu_init(struct menu *m)
         }
         shell.in_iftitle = false;
         e->visible = rc >= 0 && shell.retval != 0;
+        /* false is an answer; no memory to ask the question is an error to show */
+        if (rc == -ENOMEM || rc == -ELOOP)
+            con_printf("%s:%d: Error: iftitle: %s\n", m->s->name, e->title_line, err_str(rc));
         shell.flow = FLOW_NONE;
     }
     shell.where_file = NULL;

@@ -13,7 +13,7 @@
 #include "shell.h"
 
 struct shell_state shell = { .errorcheck = true, .debug = 1, .root = "(bd)",
-                             .cmd_path = SHELL_CMD_PATH };
+                             .cmd_path = SHELL_CMD_PATH, .report_defer_nest = -1 };
 uint64_t shell_menu_us;
 
 TABLE_DEFINE(const struct command, commands);
@@ -476,8 +476,12 @@ int shell_exec_argv(int argc, char **argv, char **rawv)
     }
 done:
     if (rc < 0) {
-        if (!shell.err_printed)
+        if (!shell.err_printed && shell.report_defer_nest == shell.nest) {
+            shell.report_deferred = true;
+            strlcpy8(shell.report_deferred_cmd, argv[0], sizeof(shell.report_deferred_cmd));
+        } else if (!shell.err_printed) {
             report(argv[0], rc);
+        }
         shell.err_printed = true;
         shell.errnum = -rc;
         shell.retval = 0;
@@ -648,6 +652,7 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
     char *joined = NULL;
     const char *target = p->redir ? skip_ws(p->redir) : NULL;
     bool redirect = target != NULL;
+    int saved_defer;
 
     if (extra && *extra) {
         /* grub4dos appends the piped text; a space only when the command has no arguments */
@@ -663,8 +668,12 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
         for (size_t k = 0; k < n; k++)
             has_args |= is_space((unsigned char)t[k]);
         joined = asprintf8("%.*s%s%s", (int)n, t, has_args ? "" : " ", extra);
-        if (!joined)
+        if (!joined) {
+            report("line", -ENOMEM);
+            shell.err_printed = true;
+            shell.errnum = ENOMEM;
             return -ENOMEM;
+        }
         text = joined;
     }
     rc = words_split(text, &argc, &argv, &rawv);
@@ -682,7 +691,12 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
             return rc;
         }
     }
+    saved_defer = shell.report_defer_nest;
+    if (redirect && is_nul(target))
+        shell.report_defer_nest = shell.nest;
+    shell.report_deferred = false;
     rc = shell_exec_argv(argc, argv, rawv);
+    shell.report_defer_nest = saved_defer;
     if (capture || redirect) {
         size_t len = 0;
         bool lost = false;
@@ -719,6 +733,19 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
 }
 
 /*
+ * The line itself failed before a command could (a syntax error, no memory
+ * to expand it): said once, as a command's error would be, and untested.
+ */
+static int line_failed(int rc, bool *untested)
+{
+    report("line", rc);
+    shell.err_printed = true;
+    shell.errnum = -rc;
+    *untested = true;
+    return rc;
+}
+
+/*
  * Run one ;;-part. *untested is set when the last command failed with an
  * error that no && / || looked at (errorcheck stops the script on those).
  */
@@ -729,19 +756,14 @@ static int run_part(const char *part, size_t len, bool *untested)
     char *piped = NULL;
 
     *untested = false;
-    if (n < 0) {
-        report("line", n);
-        shell.err_printed = true;
-        shell.errnum = -n;
-        *untested = true;
-        return n;
-    }
+    if (n < 0)
+        return line_failed(n, untested);
     /* grub4dos expands the whole part before running any of it */
     for (i = 0; i < n; i++) {
         char *e = shell_expand(pc[i].text);
         if (!e) {
             free_pieces(pc, n);
-            return -ENOMEM;
+            return line_failed(-ENOMEM, untested);
         }
         free(pc[i].text);
         pc[i].text = e;
@@ -749,7 +771,7 @@ static int run_part(const char *part, size_t len, bool *untested)
             e = shell_expand(pc[i].redir);
             if (!e) {
                 free_pieces(pc, n);
-                return -ENOMEM;
+                return line_failed(-ENOMEM, untested);
             }
             free(pc[i].redir);
             pc[i].redir = e;
@@ -799,9 +821,17 @@ static int run_part(const char *part, size_t len, bool *untested)
         case OP_END:
         default:
             *untested = rc < 0;
+            /*
+             * `CMD > nul` failed and nothing tested it: its error shows now,
+             * as grub4dos' print_error does, when errorcheck is on
+             * (`errorcheck off` + `> nul` is how grub4dos menus probe quietly)
+             */
+            if (rc < 0 && shell.report_deferred && shell.errorcheck)
+                report(shell.report_deferred_cmd, rc);
             i = n;
             break;
         }
+        shell.report_deferred = false;
     }
     free(piped);
     free_pieces(pc, n);

@@ -179,6 +179,15 @@ struct shell_state {
     int exit_code;
     bool block_entered;      /* set by the '{' pseudo-command */
     bool err_printed;        /* the current failure was reported already */
+    /*
+     * `CMD > nul`: the output goes, the error stays (grub4dos prints it once
+     * the output is back on the screen). The error of the command run at
+     * nesting report_defer_nest (-1: none) is held for after the redirection;
+     * report_deferred says one is held, for report_deferred_cmd.
+     */
+    int report_defer_nest;
+    bool report_deferred;
+    char report_deferred_cmd[32];
     bool in_iftitle;         /* evaluating an iftitle condition: no output commands */
     struct frame *frame;     /* innermost running script, NULL at the prompt */
     int depth;               /* nesting of scripts and calls */

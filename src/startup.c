@@ -35,7 +35,8 @@ int shell_menu_file(const char *path)
     free(text);
     if (rc) {
         /* show what is wrong, and still run what can run (lines in error refuse) */
-        con_printf("%s:%d: Error: %s\n", full, shell.parse_line, shell.errmsg);
+        con_printf("%s:%d: Error: %s\n", full, shell.parse_line,
+                   shell.errmsg[0] ? shell.errmsg : err_str(rc));
         if (!m)
             return rc;
     }
