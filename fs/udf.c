@@ -1006,13 +1006,13 @@ static int udf_mount(struct fs_volume *vol)
     if (!d || drive_bytes(d) < UDF_VRS_START + 2048 || !has_nsr(d, &iso))
         return -ENODEV;
     uv = calloc(1, sizeof(*uv));
+    vol->priv = uv; /* from here, err: (udf_unmount) frees it */
     v = malloc(sizeof(*v));
     buf = malloc(4096);
     if (!uv || !v || !buf) {
         rc = -ENOMEM;
         goto err;
     }
-    vol->priv = uv;
     rc = find_anchor(vol, uv, buf);
     if (rc)
         goto err;

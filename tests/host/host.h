@@ -10,6 +10,18 @@ extern int host_power_action;
 extern const int *host_keys;
 /* The largest single allocation asked of plat_alloc (tests reset it to 0). */
 extern size_t host_alloc_max;
+/*
+ * Faults on demand (build/host/mapboot --fail-alloc N, tests/drives/faults.sh):
+ * host_calls counts the calls of each kind; the one numbered
+ * host_fail_at[kind] (1-based; 0: none) fails: plat_alloc returns NULL,
+ * plat_ram_alloc -ENOMEM, plat_disk_read -EIO (READ: that read alone, a
+ * transient error; GONE: that read and every one after it, a disk pulled
+ * out). HOST_FAULT_TRACE=1 in the environment prints where.
+ */
+enum host_fault { HOST_FAULT_ALLOC, HOST_FAULT_RAM, HOST_FAULT_READ, HOST_FAULT_GONE,
+                  HOST_FAULT_KINDS };
+extern uint64_t host_fail_at[HOST_FAULT_KINDS];
+extern uint64_t host_calls[HOST_FAULT_KINDS];
 extern size_t host_nkeys, host_keypos;
 extern bool host_capture_output;
 extern char *host_out;

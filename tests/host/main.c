@@ -13,6 +13,10 @@
  *   mapboot [--bd DIR] SCRIPT [ARGS...]  run a host file as a batch file
  *   --screenshot FILE                    when input ends while a key is awaited (the
  *                                        menu drawn, say), write the screen as a PPM
+ *   --fail-alloc N, --fail-ram N, --fail-read N, --fail-gone N
+ *                                        the Nth allocation, RAM-disk allocation or disk
+ *                                        read fails (--fail-gone: the Nth read and all
+ *                                        after it); at exit stderr says whether it came
  */
 #define _GNU_SOURCE
 #define MB_HOST_SIDE
@@ -36,9 +40,30 @@ static void restore_tty(void)
         tcsetattr(0, TCSANOW, &saved_tio);
 }
 
+static const char *const fault_names[HOST_FAULT_KINDS] = { "allocation", "RAM allocation",
+                                                            "disk read", "disk read (gone)" };
+static const char *const fault_opts[HOST_FAULT_KINDS] = { "--fail-alloc", "--fail-ram",
+                                                           "--fail-read", "--fail-gone" };
+
+/* At exit, for --fail-*: whether the fault was reached, for the sweep to know when to stop. */
+static void report_faults(void)
+{
+    for (int k = 0; k < HOST_FAULT_KINDS; k++) {
+        if (!host_fail_at[k])
+            continue;
+        if (host_calls[k] >= host_fail_at[k])
+            fprintf(stderr, "host: fault: %s %llu of %llu failed\n", fault_names[k],
+                    (unsigned long long)host_fail_at[k], (unsigned long long)host_calls[k]);
+        else
+            fprintf(stderr, "host: fault: %s %llu not reached (%llu calls)\n", fault_names[k],
+                    (unsigned long long)host_fail_at[k], (unsigned long long)host_calls[k]);
+    }
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: mapboot [--bd DIR] [--ram SIZE] [--block-size N] [--unconnected]\n"
+                    "               [--fail-alloc N] [--fail-ram N] [--fail-read N] [--fail-gone N]\n"
                     "               [--hd IMG] [--cd IMG] [--fd IMG]...\n"
                     "               [-c 'COMMANDS' | SCRIPT [ARGS...]]\n");
     exit(2);
@@ -49,7 +74,7 @@ int main(int argc, char **argv)
     const char *commands = NULL;
     unsigned block_size = 0;
     bool unconnected = false;
-    int i = 1;
+    int i = 1, k;
     for (; i < argc; i++) {
         int kind = strcmp(argv[i], "--hd") == 0   ? PLAT_DISK_HD
                    : strcmp(argv[i], "--cd") == 0 ? PLAT_DISK_CD
@@ -62,6 +87,15 @@ int main(int argc, char **argv)
             if (unconnected)
                 host_unconnect_last_disk();
             unconnected = false;
+            continue;
+        }
+        for (k = 0; k < HOST_FAULT_KINDS && strcmp(argv[i], fault_opts[k]) != 0; k++)
+            ;
+        if (k < HOST_FAULT_KINDS && i + 1 < argc) {
+            host_fail_at[k] = strtoull(argv[++i], NULL, 0);
+            if (!host_fail_at[k])
+                usage();
+            atexit(report_faults);
             continue;
         }
         if (strcmp(argv[i], "--unconnected") == 0) {

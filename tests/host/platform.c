@@ -38,9 +38,32 @@ static struct timespec t0;
 
 size_t host_alloc_max;
 
+uint64_t host_fail_at[HOST_FAULT_KINDS];
+uint64_t host_calls[HOST_FAULT_KINDS];
+
+/* ASan's, when the build has it: where an injected fault struck. */
+void __sanitizer_print_stack_trace(void) __attribute__((weak));
+
+/*
+ * Count a call of kind; true when it is the one host_fail_at says must fail
+ * (HOST_FAULT_GONE: that one and every one after it). With
+ * HOST_FAULT_TRACE set, the call's stack goes to stderr.
+ */
+static bool fail_now(enum host_fault kind)
+{
+    bool fail = ++host_calls[kind] == host_fail_at[kind] ||
+                (kind == HOST_FAULT_GONE && host_fail_at[kind] && host_calls[kind] > host_fail_at[kind]);
+    if (fail && host_calls[kind] == host_fail_at[kind] && getenv("HOST_FAULT_TRACE") &&
+        __sanitizer_print_stack_trace)
+        __sanitizer_print_stack_trace();
+    return fail;
+}
+
 void *plat_alloc(size_t n)
 {
     host_alloc_max = MAX(host_alloc_max, n);
+    if (fail_now(HOST_FAULT_ALLOC))
+        return NULL;
     return malloc(n ? n : 1);
 }
 
@@ -564,6 +587,9 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
         abort();
     if ((rc = fault(hd, lba, count)) != 0)
         return rc;
+    /* both count every read: each kind's N is the Nth read */
+    if (fail_now(HOST_FAULT_READ) | fail_now(HOST_FAULT_GONE))
+        return -EIO;
     if (hd->mem) {
         memcpy(buf, hd->mem + lba * hd->info.block_size, len);
         return 0;
@@ -767,7 +793,7 @@ static void sim_release(uint64_t phys)
 int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys)
 {
     void *p = NULL;
-    if (size == 0 || size > ((uint64_t)1 << 40))
+    if (size == 0 || size > ((uint64_t)1 << 40) || fail_now(HOST_FAULT_RAM))
         return -ENOMEM;
     if (sim_on) {
         int rc = sim_alloc(size, addr, phys);
@@ -816,6 +842,8 @@ int plat_ram_grow(void **ptr, uint64_t phys, uint64_t size, uint64_t more)
     int u;
     if (size % 4096 || more % 4096 || !more)
         return -EINVAL;
+    if (fail_now(HOST_FAULT_RAM))
+        return -EBUSY; /* what the firmware says when the pages after the disk are taken */
     if (sim_on) {
         for (u = 0; u < sim_nused && sim_used[u].start != phys; u++)
             ;
