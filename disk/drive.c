@@ -27,8 +27,8 @@ static const int kind_max[DRIVE_KINDS] = { DRIVE_FD_MAX, DRIVE_HD_MAX, DRIVE_CD_
  * Firmware I/O. Requests are at most DRIVE_CHUNK, but some firmware takes
  * less: boards whose disk driver or DMA fails a large transfer (grub4dos'
  * "Error 25" on large maps). A request that fails with an I/O or parameter
- * error is done again in halves (split at a power of two), down to single
- * blocks. When the halves all work, the size was the trouble: the drive
+ * error is tried once more whole (a transient error passes), then done again
+ * in halves (split at a power of two), down to single blocks. When the halves all work, the size was the trouble: the drive
  * keeps the size that worked (xfer_max) and is told once. When one block
  * alone still fails, that block is bad, and the error names it (fw_bad_lba)
  * rather than the start of a 4 MiB chunk.
@@ -41,6 +41,14 @@ static int fw_io(struct drive *d, uint64_t lba, uint64_t count, uint8_t *buf, bo
     int rc = write ? plat_disk_write(d->plat, lba, count, buf)
                    : plat_disk_read(d->plat, lba, count, buf);
     uint64_t half = 1;
+    /*
+     * Once more as it was first: a transient error (a stick's controller
+     * resetting, a bus glitch) goes away, and must neither split the request
+     * nor shrink the drive's transfer size for good.
+     */
+    if (rc == -EIO || rc == -EINVAL)
+        rc = write ? plat_disk_write(d->plat, lba, count, buf)
+                   : plat_disk_read(d->plat, lba, count, buf);
     /* split at a power of two, so the size learnt is a round one */
     while (half * 2 < count)
         half *= 2;
@@ -56,10 +64,12 @@ static int fw_io(struct drive *d, uint64_t lba, uint64_t count, uint8_t *buf, bo
         return rc;
     if (!d->xfer_max || half < d->xfer_max) {
         if (!d->xfer_max)
-            con_printf("%s: the firmware fails %s of %llu KiB; going on in pieces of %llu KiB\n",
+            con_printf("%s: the firmware fails %s of %llu KiB; going on in pieces of %llu %s\n",
                        d->name, write ? "writes" : "reads",
                        (unsigned long long)(count * d->block_size >> 10),
-                       (unsigned long long)(half * d->block_size >> 10));
+                       (unsigned long long)(half * d->block_size >= 1024 ? half * d->block_size >> 10
+                                                                         : half * d->block_size),
+                       half * d->block_size >= 1024 ? "KiB" : "bytes");
         d->xfer_max = half;
     }
     return 0;

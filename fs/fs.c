@@ -15,10 +15,20 @@ static int mount(struct fs_volume *vol)
 {
     const struct fs_ops *ops;
     char errmsg[sizeof(shell.errmsg)];
+    uint8_t first[512];
+    int rc;
+    /*
+     * Every driver looks at the start of the device: when that cannot be
+     * read, the error says so (naming the block), not "no filesystem".
+     */
+    if (vol->drive && (rc = drive_read_bytes(vol->drive, 0, first,
+                                             (size_t)MIN(sizeof(first), drive_bytes(vol->drive)))) != 0 &&
+        rc != -ENXIO)
+        return rc;
     /* a driver that declines, or mounts after a hiccup, leaves no message behind */
     strlcpy8(errmsg, shell.errmsg, sizeof(errmsg));
     for_each_table_entry(ops, filesystems) {
-        int rc = ops->mount(vol);
+        rc = ops->mount(vol);
         if (rc == 0) {
             vol->ops = ops;
             strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));

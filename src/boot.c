@@ -92,6 +92,30 @@ static void net_url(const char *full, char *out, size_t size)
         strlcpy8(out, full, size);
 }
 
+/*
+ * Whether path on d fails to read (shell.errmsg then says where). The
+ * firmware's LoadImage answers "not found" for a file it could not read
+ * (EDK2 does, whatever the cause), and a bad block deserves its own words.
+ */
+static bool unreadable(struct drive *d, const char *path)
+{
+    char full[FS_PATH_MAX];
+    struct fs_file *f;
+    uint8_t *buf;
+    uint64_t off = 0;
+    size_t got;
+    int rc = 0;
+    if (snprintf(full, sizeof(full), "%s%s", d->name, path) >= (int)sizeof(full) ||
+        fs_open(full, &f) != 0)
+        return false;
+    buf = malloc(65536);
+    while (buf && off < fs_size(f) && (rc = fs_read(f, off, buf, 65536, &got)) == 0 && got)
+        off += got;
+    free(buf);
+    fs_close(f);
+    return rc != 0 && shell.errmsg[0];
+}
+
 /* The largest image read into memory to be loaded (a file over the network). */
 #define BOOT_MEM_MAX (512u << 20)
 
@@ -130,6 +154,11 @@ int boot_image_load(const char *cmd, const char *what, struct drive *d, const ch
     if (rc == -ENOENT && !path)
         return shell_error(rc, "%s: the firmware finds no \\EFI\\BOOT\\BOOTX64.EFI on %s", cmd,
                            what);
+    if (rc == -ENOENT && d && unreadable(d, path)) {
+        char why[sizeof(shell.errmsg)];
+        strlcpy8(why, shell.errmsg, sizeof(why));
+        return shell_error(-EIO, "%s: %s: %s", cmd, what, why);
+    }
     if (rc)
         return shell_error(rc, "%s: the firmware cannot load %s: %s", cmd, what, err_str(rc));
     return 0;

@@ -111,3 +111,33 @@ TEST(bounded_bad_block_is_named_and_nothing_is_left)
     ok(holds("(hd1)", 4000) && holds("(hd2)", 12346));
     stop();
 }
+
+/*
+ * A transient error (one read fails, the same read again works) is tried
+ * once more whole: nothing is said, the data are right, and the drive does
+ * not learn a smaller transfer size from it. A disk gone (every read fails
+ * from then on) fails the read, naming where.
+ */
+TEST(bounded_transient_error_is_retried_whole)
+{
+    struct drive *d;
+    uint8_t *buf = malloc(4 * MiB);
+    start(0, UINT64_MAX);
+    ok(dev_find("(hd0)", &d) == 0);
+    host_output_reset();
+    host_capture_output = true;
+    host_fail_at[HOST_FAULT_READ] = host_calls[HOST_FAULT_READ] + 1;
+    ok(drive_read(d, 2048, 8192, buf) == 0);
+    host_capture_output = false;
+    host_fail_at[HOST_FAULT_READ] = 0;
+    ok(memcmp(buf, disk + 2048 * 512, 4 * MiB) == 0);
+    ok(d->xfer_max == 0);
+    ok(!host_out || !host_out[0]);
+    /* gone: the very first block of the request is where it failed */
+    host_fail_at[HOST_FAULT_GONE] = host_calls[HOST_FAULT_GONE] + 1;
+    ok(drive_read(d, 4096, 8192, buf) == -EIO);
+    host_fail_at[HOST_FAULT_GONE] = 0;
+    ok_str(shell.errmsg, "(hd0): read error at block 4096: input/output error");
+    free(buf);
+    stop();
+}
