@@ -9,6 +9,7 @@
 #   make deb        build/mapboot_VERSION_amd64.deb
 #   make win        build/win/mapboot-lint.exe (mingw-w64)
 #   make doc        doc/commands.md from the shell's help text
+#   make coverage   line coverage of the core by the host tests (clang)
 #
 # The same core (src/ cmd/ menu/ fs/ disk/) is compiled for UEFI with efi/
 # and for the Linux host with tests/host/.
@@ -64,7 +65,7 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
 .PHONY: all efi host win payloads deps run test test-unit test-clang test-fuzz test-qemu \
-        clean esp fuzz bench sign usb-image deb doc
+        clean esp fuzz bench sign usb-image deb doc coverage
 all: efi host payloads
 
 efi: $(BUILD)/BOOTX64.EFI
@@ -307,6 +308,33 @@ bench: $(BUILD)/BOOTX64.EFI $(BUILD)/payload.efi
 	tests/bench/grub $(BUILD)
 	tests/bench/gfx $(BUILD)
 	tests/bench/net $(BUILD)
+
+# Line coverage of the core by the host tests (clang source-based coverage):
+# the unit tests and the host drive tests, run with an instrumented build in
+# $(BUILD)/cov; tools/coverage-report prints a line per directory and ends
+# with "coverage: N% of lines". Not part of `make test`.
+COV_CFLAGS := -std=gnu11 -g -O0 $(WARN) -DMB_HOST $(DEPS_INC) -fprofile-instr-generate -fcoverage-mapping
+COV_OBJS := $(patsubst %.c,$(BUILD)/cov/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
+$(COV_OBJS) $(patsubst %.c,$(BUILD)/cov/%.o,$(UNIT_SRCS)) $(BUILD)/cov/tests/host/main.o: | $(DEPS_STAMP)
+$(BUILD)/cov/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC(cov) $<"; clang $(COV_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/cov/unit: $(COV_OBJS) $(patsubst %.c,$(BUILD)/cov/%.o,$(UNIT_SRCS)) $(DEPS_HOST_LIB)
+	@echo "  LD $@"; clang $(COV_CFLAGS) $^ $(HOST_LDFLAGS) -o $@
+$(BUILD)/cov/mapboot: $(COV_OBJS) $(BUILD)/cov/tests/host/main.o $(DEPS_HOST_LIB)
+	@echo "  LD $@"; clang $(COV_CFLAGS) $^ $(HOST_LDFLAGS) -o $@
+coverage: $(BUILD)/cov/unit $(BUILD)/cov/mapboot
+	@rm -rf $(BUILD)/cov/prof && mkdir -p $(BUILD)/cov/prof
+	LLVM_PROFILE_FILE=$(CURDIR)/$(BUILD)/cov/prof/unit.profraw $(BUILD)/cov/unit | tail -n 1
+	@for t in tests/drives/*.sh; do \
+	    case $$t in */lib.sh) continue ;; esac; \
+	    w=$(BUILD)/cov/drives/$$(basename $$t .sh); rm -rf $$w; mkdir -p $$w; \
+	    LLVM_PROFILE_FILE=$(CURDIR)/$(BUILD)/cov/prof/drives-%p.profraw \
+	    MAPBOOT=$(CURDIR)/$(BUILD)/cov/mapboot WORK=$$(cd $$w && pwd) sh $$t >$$w.log 2>&1; \
+	    echo "$$t: $$(grep -c '^PASS' $$w.log) passed, $$(grep -c '^FAIL' $$w.log) failed"; \
+	done
+	llvm-profdata-14 merge -sparse $(BUILD)/cov/prof/*.profraw -o $(BUILD)/cov/all.profdata
+	@tools/coverage-report $(BUILD)/cov/all.profdata $(BUILD)/cov/unit $(BUILD)/cov/mapboot
 
 clean:
 	rm -rf $(BUILD)
