@@ -578,6 +578,7 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
     struct host_disk *hd = handle;
     size_t len = (size_t)(count * hd->info.block_size);
     ssize_t n;
+    bool transient, gone;
     int rc;
     /*
      * drive.c checks ranges and bounds every request (DESIGN.md §3): a read
@@ -588,7 +589,9 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
     if ((rc = fault(hd, lba, count)) != 0)
         return rc;
     /* both count every read: each kind's N is the Nth read */
-    if (fail_now(HOST_FAULT_READ) | fail_now(HOST_FAULT_GONE))
+    transient = fail_now(HOST_FAULT_READ);
+    gone = fail_now(HOST_FAULT_GONE);
+    if (transient || gone)
         return -EIO;
     if (hd->mem) {
         memcpy(buf, hd->mem + lba * hd->info.block_size, len);
