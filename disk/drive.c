@@ -573,6 +573,33 @@ static int check_range(struct drive *d, uint64_t lba, uint64_t count)
 }
 
 /*
+ * A firmware drive's medium was changed (a CD swapped): the old medium's
+ * filesystems are forgotten (an open file or a map in place on them now
+ * fails: "the drive holding ... is gone"), the size is read again and the
+ * partitions found again. The request that found it fails, saying so; the
+ * next one reads the new medium.
+ */
+static int media_changed(struct drive *d)
+{
+    uint64_t blocks;
+    uint32_t bs;
+    int rc = plat_disk_media(d->plat, &blocks, &bs);
+    fs_volume_forget(d);
+    for (struct drive *p = d->parts; p; p = p->next_part)
+        fs_volume_forget(p);
+    d->xfer_max = 0;
+    if (rc == 0 && bs == d->block_size) {
+        d->blocks = blocks;
+        drive_rescan_partitions(d);
+        return shell_error(-EMEDIUM, "%s: the medium was changed; the new one is read from now on",
+                           d->name);
+    }
+    d->blocks = 0;
+    drive_rescan_partitions(d);
+    return shell_error(-ENODEV, "%s: the medium was changed, and the drive has none now", d->name);
+}
+
+/*
  * Both directions: range-check, walk up to the whole drive, and pass the
  * request to the backing in chunks of at most DRIVE_CHUNK bytes.
  */
@@ -595,6 +622,8 @@ static int transfer(struct drive *d, uint64_t lba, uint64_t count, void *buf, bo
         uint64_t n = MIN(count, per);
         fw_bad_set = false;
         rc = write ? d->ops->write(d, lba, n, buf) : d->ops->read(d, lba, n, buf);
+        if (rc == -EMEDIUM && d->ops == &fw_ops)
+            return media_changed(d);
         if (rc) {
             /* a firmware disk names the very block; other backings the chunk's first */
             uint64_t at = d->ops == &fw_ops && fw_bad_set ? fw_bad_lba : lba;

@@ -187,6 +187,33 @@ static EFI_BLOCK_IO *live_bio(struct efi_disk *d)
     return bio;
 }
 
+/*
+ * The drive has another medium than the one listed (a CD swapped: the
+ * driver gave it a new MediaId, or ReadBlocks said EFI_MEDIA_CHANGED). Said
+ * once (-EMEDIUM), so that the drive table reads the new one's size and
+ * forgets the old one's filesystem; I/O goes to the new medium from then on.
+ */
+static int media_changed(struct efi_disk *d)
+{
+    d->media_id = d->bio->Media->MediaId;
+    return -EMEDIUM;
+}
+
+int plat_disk_media(void *handle, uint64_t *blocks, uint32_t *block_size)
+{
+    struct efi_disk *d = handle;
+    EFI_BLOCK_IO_MEDIA *m;
+    if (!live_bio(d))
+        return -ENODEV;
+    m = d->bio->Media;
+    if (!m->MediaPresent || m->LastBlock == UINT64_MAX)
+        return -ENODEV;
+    d->media_id = m->MediaId;
+    *blocks = m->LastBlock + 1;
+    *block_size = m->BlockSize;
+    return 0;
+}
+
 /* Read count blocks at lba from the medium that was listed (-ENODEV once it is gone). */
 int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
 {
@@ -207,7 +234,11 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
         if (!io)
             return -ENOMEM;
     }
+    if (d->bio->Media->MediaId != d->media_id)
+        return media_changed(d);
     st = d->bio->ReadBlocks(d->bio, d->media_id, lba, len, io);
+    if (st == EFI_MEDIA_CHANGED)
+        return media_changed(d);
     if (st != EFI_SUCCESS)
         return EEFI(st);
     if (io != buf)
@@ -238,7 +269,11 @@ int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf)
             return -ENOMEM;
         memcpy(io, buf, len);
     }
+    if (d->bio->Media->MediaId != d->media_id)
+        return media_changed(d);
     st = d->bio->WriteBlocks(d->bio, d->media_id, lba, len, io);
+    if (st == EFI_MEDIA_CHANGED)
+        return media_changed(d);
     /* a write that sits in the drive's cache has not happened yet if we reboot */
     if (st == EFI_SUCCESS && d->bio->Media->WriteCaching)
         st = d->bio->FlushBlocks(d->bio);

@@ -67,6 +67,7 @@ int plat_bootfs_label(char *buf, size_t size) { return -ENOENT; }
 int plat_disk_list(struct plat_disk *out, int max) { return 0; }
 int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf) { return -EIO; }
 int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf) { return -EIO; }
+int plat_disk_media(void *handle, uint64_t *blocks, uint32_t *block_size) { return -ENODEV; }
 int plat_boot_disk(void **handle, uint64_t *start, uint64_t *blocks) { return -ENODEV; }
 
 int plat_ram_alloc(uint64_t size, uint64_t addr, void **ptr, uint64_t *phys) { return -ENOMEM; }

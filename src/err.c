@@ -41,6 +41,7 @@ const char *err_str(int rc)
     case ESYNTAX: return "syntax error";
     case EUNKNOWN: return "unknown command";
     case EBADIMG: return "corrupt data";
+    case EMEDIUM: return "the medium was changed";
     default: return "unknown error";
     }
 }

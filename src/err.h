@@ -50,6 +50,7 @@
 #undef ESYNTAX
 #undef EUNKNOWN
 #undef EBADIMG
+#undef EMEDIUM
 #endif
 
 enum {
@@ -90,6 +91,7 @@ enum {
     ESYNTAX = 201,  /* script syntax error */
     EUNKNOWN = 202, /* unknown command */
     EBADIMG = 203,  /* corrupt on-disk structure */
+    EMEDIUM = 204,  /* a removable drive's medium was changed (a CD swapped) */
 };
 
 /* The message for rc (negative or positive); never NULL. */

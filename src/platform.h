@@ -123,6 +123,12 @@ struct plat_disk {
 /* Fill up to max entries; returns how many disks there are (may be > max). */
 int plat_disk_list(struct plat_disk *out, int max);
 int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf);
+/*
+ * Reads and writes return -EMEDIUM once when a removable drive's medium was
+ * changed (a CD swapped) since it was listed; plat_disk_media then gives the
+ * new medium's size (-ENODEV when there is none), and later I/O goes to it.
+ */
+int plat_disk_media(void *handle, uint64_t *blocks, uint32_t *block_size);
 int plat_disk_write(void *handle, uint64_t lba, uint64_t count, const void *buf);
 /*
  * Where the application was loaded from: the disk handle (as plat_disk_list

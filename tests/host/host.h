@@ -46,6 +46,8 @@ int host_gfx_dump(const char *path);
 extern const char *host_screenshot;
 /* Forget every disk; call drive_reset() too so the drive table lists them again. */
 void host_clear_disks(void);
+/* Swap the medium of disk index (a CD) for the image at path: its next read says -EMEDIUM. */
+int host_change_media(int index, const char *path);
 /* What plat_image_load was last asked for: "(hd1) /EFI/BOOT/BOOTX64.EFI ARGS". */
 extern char host_image[512];
 /*

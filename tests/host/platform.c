@@ -20,6 +20,7 @@
 
 #define MB_HOST_SIDE /* glibc under its own names; the core's as mb_* */
 #include "../../disk/drive.h"
+#include "../../src/err.h" /* mapboot's own codes too (EMEDIUM); the rest are errno's */
 #include "../../src/platform.h"
 #include "host.h"
 
@@ -447,6 +448,7 @@ struct host_disk {
     uint64_t xfer_max;     /* bytes: larger requests fail with -EIO (0: any) */
     uint64_t bad_lba;      /* a block that fails to read with -EIO (UINT64_MAX: none) */
     uint64_t requests, largest; /* what the core asked of it */
+    bool changed;          /* host_change_media: the next I/O says -EMEDIUM */
 };
 static struct host_disk host_disks[16];
 static int host_ndisks;
@@ -479,7 +481,37 @@ int host_add_disk(const char *path, int kind, unsigned block_size)
     hd->unconnected = false;
     hd->xfer_max = 0;
     hd->bad_lba = UINT64_MAX;
+    hd->changed = false;
     host_ndisks++;
+    return 0;
+}
+
+int host_change_media(int index, const char *path)
+{
+    struct host_disk *hd = &host_disks[index];
+    struct stat st;
+    int fd;
+    if (index < 0 || index >= host_ndisks || hd->fd < 0)
+        return -EINVAL;
+    fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -ENOENT;
+    }
+    close(hd->fd);
+    hd->fd = fd;
+    hd->info.blocks = (uint64_t)st.st_size / hd->info.block_size;
+    hd->changed = true;
+    return 0;
+}
+
+int plat_disk_media(void *handle, uint64_t *blocks, uint32_t *block_size)
+{
+    struct host_disk *hd = handle;
+    hd->changed = false;
+    *blocks = hd->info.blocks;
+    *block_size = hd->info.block_size;
     return 0;
 }
 
@@ -580,6 +612,11 @@ int plat_disk_read(void *handle, uint64_t lba, uint64_t count, void *buf)
     ssize_t n;
     bool transient, gone;
     int rc;
+    /* a medium swapped since the core asked for its size: said first, as firmware does */
+    if (hd->changed) {
+        hd->changed = false;
+        return -EMEDIUM;
+    }
     /*
      * drive.c checks ranges and bounds every request (DESIGN.md §3): a read
      * past the end or over DRIVE_CHUNK here is a core bug, in any test

@@ -6,6 +6,7 @@
  * nothing left behind. tests/drives/faults.sh sweeps mounts and maps.
  */
 #include "test.h"
+#include "../../disk/drive.h"
 #include "../../menu/menu.h"
 #include "../../src/platform.h"
 
@@ -96,4 +97,35 @@ TEST(faults_menu_load_every_allocation)
     printf("    %llu allocations swept, %d loads short of an entry or failed\n",
            (unsigned long long)(n - 1), failures);
     ok(n > 50);
+}
+
+/*
+ * A CD swapped under a mounted volume: the first read after it says the
+ * medium was changed, the next command reads the new one, and a map in
+ * place of a file on the old one fails instead of reading the new one.
+ */
+TEST(faults_cd_swapped)
+{
+    char a[4200], b[4200];
+    test_bootdir(NULL);
+    test_sh("mkdir -p ta tb && echo first >ta/a.txt && head -c 65536 /dev/zero >ta/a.img && "
+            "echo second >tb/b.txt && "
+            "xorriso -as mkisofs -quiet -R -J -o a.iso ta 2>/dev/null && "
+            "xorriso -as mkisofs -quiet -R -J -o b.iso tb 2>/dev/null");
+    snprintf(a, sizeof(a), "%s/a.iso", host_bd_dir);
+    snprintf(b, sizeof(b), "%s/b.iso", host_bd_dir);
+    host_clear_disks();
+    drive_reset();
+    ok(host_add_disk(a, PLAT_DISK_CD, 0) == 0);
+    ok_str(run_script("ls (cd0)/\nmap --read-only (cd0)/a.img (hd)"), "a.img  a.txt  \n");
+    ok(host_change_media(0, b) == 0);
+    ok_str(run_script("ls (cd0)/"),
+           "Error: ls: (cd0): the medium was changed; the new one is read from now on\n");
+    ok_str(run_script("ls (cd0)/\ncat (cd0)/b.txt"), "b.txt  \nsecond\n");
+    /* the map in place of a.img does not read b.iso's bytes as if they were a.img's */
+    ok_str(run_script("cat --hex (hd0)0+1"),
+           "Error: cat: (hd0): read error at block 0: no such device\n");
+    run_script("map --unmap=(hd0)");
+    host_clear_disks();
+    drive_reset();
 }
