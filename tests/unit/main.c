@@ -50,6 +50,13 @@ void test_reset(void)
     module_remove("*");
     for (int r = 0; r < CON_ROLES; r++)
         con_true_color_set(r, 0);
+    /* the colours `color` sets, as at start-up: no test sees another's (clang links the
+       tests of a file in another order than gcc) */
+    con_color_normal = 0x07;
+    con_color_highlight = 0x70;
+    con_color_helptext = 0x07;
+    con_color_heading = 0x07;
+    con_set_normal();
     memset(&menu_style, 0, sizeof(menu_style));
     free(shell.configfile);
     shell.configfile = NULL;
