@@ -55,21 +55,29 @@ static const char *after_keyword(const char *t, size_t kwlen)
     return skip_ws(t);
 }
 
-static int add_entry(struct menu *m, const char *text, const char *cond, size_t line)
+/* Room for one more entry; -E2BIG when the menu has MENU_ENTRIES_MAX. */
+static int entry_room(struct menu *m)
 {
-    struct menu_entry *e;
-    char *t, *nl;
-    if (m->n >= MENU_ENTRIES_MAX) {
-        /* the last entry still ends here: it must not run on into this title */
-        m->entries[m->n - 1].to = line;
+    if (m->n >= MENU_ENTRIES_MAX)
         return shell_error(-E2BIG, "more than %d titles: the rest are left out", MENU_ENTRIES_MAX);
-    }
     if (m->n % 16 == 0) {
         struct menu_entry *ne = realloc(m->entries, sizeof(*ne) * (size_t)(m->n + 16));
         if (!ne)
             return -ENOMEM;
         m->entries = ne;
     }
+    return 0;
+}
+
+static int add_entry(struct menu *m, const char *text, const char *cond, size_t line)
+{
+    struct menu_entry *e;
+    char *t, *nl;
+    int rc = entry_room(m);
+    if (rc == -E2BIG)
+        m->entries[m->n - 1].to = line; /* the last entry ends here: not on into this title */
+    if (rc)
+        return rc;
     e = &m->entries[m->n];
     memset(e, 0, sizeof(*e));
     t = menu_unescape(text);
@@ -105,15 +113,9 @@ static int add_entry(struct menu *m, const char *text, const char *cond, size_t 
 int menu_add_made_entry(struct menu *m, const char *title, const char *help, struct script *s)
 {
     struct menu_entry e = { 0 };
-    int at = 0;
-    if (m->n >= MENU_ENTRIES_MAX)
-        return shell_error(-E2BIG, "more than %d titles: the rest are left out", MENU_ENTRIES_MAX);
-    if (m->n % 16 == 0) {
-        struct menu_entry *ne = realloc(m->entries, sizeof(*ne) * (size_t)(m->n + 16));
-        if (!ne)
-            return -ENOMEM;
-        m->entries = ne;
-    }
+    int at = 0, rc = entry_room(m);
+    if (rc)
+        return rc;
     e.title = strdup8(title);
     e.help = help ? strdup8(help) : NULL;
     if (!e.title || (help && !e.help)) {

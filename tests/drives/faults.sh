@@ -96,20 +96,17 @@ echo :done
 map --status' --hd udf.img
 done
 
+# map_sweep NAME SOURCE LAST: map --mem of SOURCE, whose last block is LAST
 # (no `&& echo`: a failure tested by && is handled, and rightly silent)
-map_cmds='map --mem (hd0)/disk.raw.gz (hd)
+map_sweep() {
+    cmds="map --mem $2 (hd)
 echo :done
-cat --hex (hd1)4095+1 > nul
+cat --hex (hd1)$3+1 > nul
 map --unmap=(hd1)
-map --status'
-for kind in alloc ram read gone; do
-    sweep "map --mem of a .gz" $kind 300 "$map_cmds" --ram 64M --hd fat.img
-done
-whole_cmds='map --mem (hd0) (hd)
-echo :done
-cat --hex (hd1)32767+1 > nul
-map --unmap=(hd1)
-map --status'
-for kind in alloc ram read gone; do
-    sweep "map --mem of a whole disk" $kind 300 "$whole_cmds" --ram 64M --hd fat.img
-done
+map --status"
+    for kind in alloc ram read gone; do
+        sweep "$1" $kind 300 "$cmds" --ram 64M --hd fat.img
+    done
+}
+map_sweep "map --mem of a .gz" "(hd0)/disk.raw.gz" 4095
+map_sweep "map --mem of a whole disk" "(hd0)" 32767

@@ -66,6 +66,10 @@ void test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void test_write_bd(const char *name, const void *buf, size_t len);
 uint8_t *test_read_bd(const char *name, size_t *len);
 
+/* A menu file's text parsed (checked) and its global section run, output captured. */
+struct menu;
+struct menu *test_menu_load(const char *text);
+
 /* drive_map of src onto target; NULL (with the message printed) when it fails. */
 struct drive;
 struct drive *test_map(const char *src, const char *target, bool mem, bool ro, bool fake);

@@ -17,16 +17,16 @@ static void teardown(struct menu *m)
     drive_reset();
 }
 
-static struct menu *load(const char *text)
+/* Run entry i's lines as the menu would (output captured); its rc. */
+static int run_made_entry(struct menu *m, int i)
 {
-    struct menu *m = NULL;
-    ok(menu_parse("(bd)/efi/grub/menu.lst", text, strlen(text), &m) == 0);
+    int rc;
     host_output_reset();
     host_capture_output = true;
-    if (m)
-        menu_init(m);
+    rc = shell_run_block(menu_entry_script(m, &m->entries[i]), m->entries[i].from,
+                         m->entries[i].to, true);
     host_capture_output = false;
-    return m;
+    return rc;
 }
 
 /* An entry's lines but blank ones, joined with newlines. */
@@ -65,7 +65,7 @@ TEST(imagemenu_adds_entries_before_the_files_titles)
 {
     struct menu *m;
     images();
-    m = load("timeout 5\n"
+    m = test_menu_load("timeout 5\n"
              "default 0\n"
              "imagemenu\n"
              "title Static\n"
@@ -103,24 +103,16 @@ TEST(imagemenu_entry_maps_and_chainloads)
     struct menu *m;
     const char *out;
     images();
-    m = load("imagemenu /images\n");
+    m = test_menu_load("imagemenu /images\n");
     ok(m && m->n == 4);
     if (!m || m->n != 4) {
         teardown(m);
         return;
     }
-    host_output_reset();
-    host_capture_output = true;
-    ok(shell_run_block(menu_entry_script(m, &m->entries[1]), m->entries[1].from, m->entries[1].to,
-                       true) >= 0);
-    host_capture_output = false;
+    ok(run_made_entry(m, 1) >= 0);
     ok_str(host_image, "(hd1) /EFI/BOOT/BOOTX64.EFI");
     ok(drive_by_number(0x81) != NULL);
-    host_output_reset();
-    host_capture_output = true;
-    ok(shell_run_block(menu_entry_script(m, &m->entries[2]), m->entries[2].from, m->entries[2].to,
-                       true) >= 0);
-    host_capture_output = false;
+    ok(run_made_entry(m, 2) >= 0);
     ok_str(host_image, "(hd2) /EFI/BOOT/BOOTX64.EFI");
     out = run_script("map --status");
     ok(strstr(out, "(hd1)   0x81          2048    512 -                  -    in-place hooked, "
@@ -154,7 +146,7 @@ TEST(imagemenu_in_a_full_menu)
     images();
     for (int i = 0; i < MENU_ENTRIES_MAX - 2; i++)
         snprintf(text + strlen(text), sizeof(text) - strlen(text), "title t%d\necho\n", i);
-    m = load(text);
+    m = test_menu_load(text);
     /* two of the four fit; the error says why the rest are missing */
     ok(m && m->n == MENU_ENTRIES_MAX);
     ok(m && strcmp(m->entries[1].title, "b.VHD") == 0);

@@ -19,7 +19,7 @@ static struct menu *parse(const char *text)
 }
 
 /* parse + init, output captured (the global section may print). */
-static struct menu *load(const char *text)
+struct menu *test_menu_load(const char *text)
 {
     struct menu *m = parse(text);
     host_output_reset();
@@ -127,7 +127,7 @@ TEST(menu_iftitle)
 {
     struct menu *m;
     var_set("have", "1");
-    m = load("iftitle [if exist have] Shown\\nhelp\n"
+    m = test_menu_load("iftitle [if exist have] Shown\\nhelp\n"
              "echo a\n"
              "iftitle [if exist nothave] Hidden\n"
              "echo b\n"
@@ -189,7 +189,7 @@ TEST(menu_iftitle_empty_condition)
 
 TEST(menu_iftitle_conditions_see_the_global_section)
 {
-    struct menu *m = load("set mode=full\n"
+    struct menu *m = test_menu_load("set mode=full\n"
                           "iftitle [if %mode%==full] Full\n"
                           "echo a\n"
                           "iftitle [if %mode%==lite] Lite\n"
@@ -219,7 +219,7 @@ TEST(menu_iftitle_without_brackets)
 
 TEST(menu_directives)
 {
-    struct menu *m = load("timeout 7\n"
+    struct menu *m = test_menu_load("timeout 7\n"
                           "default 2\n"
                           "fallback 1 0\n"
                           "hiddenmenu --silent\n"
@@ -239,7 +239,7 @@ TEST(menu_directives)
 
 TEST(menu_defaults_without_directives)
 {
-    struct menu *m = load("title a\necho a\n");
+    struct menu *m = test_menu_load("title a\necho a\n");
     ok(m->timeout == -1);
     ok(m->default_entry == 0);
     ok(m->nfallback == 0);
@@ -251,7 +251,7 @@ TEST(menu_defaults_without_directives)
 /* grub4dos: an '=' in the first word ends it. */
 TEST(menu_first_word_equals)
 {
-    struct menu *m = load("timeout=5\n"
+    struct menu *m = test_menu_load("timeout=5\n"
                           "default=1\n"
                           "color normal=0x07\n"
                           "title=a\necho a\ntitle b\necho b\n");
@@ -263,13 +263,13 @@ TEST(menu_first_word_equals)
 
 TEST(menu_timeout_limits)
 {
-    struct menu *m = load("timeout 1000\ntitle a\necho a\n");
+    struct menu *m = test_menu_load("timeout 1000\ntitle a\necho a\n");
     ok(m->timeout == 99);
     menu_free(m);
-    m = load("timeout 0\ntitle a\necho a\n");
+    m = test_menu_load("timeout 0\ntitle a\necho a\n");
     ok(m->timeout == 0);
     menu_free(m);
-    m = load("timeout -1\ntitle a\necho a\n");
+    m = test_menu_load("timeout -1\ntitle a\necho a\n");
     ok(m->timeout == -1);
     ok(strstr(host_out, "timeout: expected") != NULL);
     menu_free(m);
@@ -277,38 +277,38 @@ TEST(menu_timeout_limits)
 
 TEST(menu_default_out_of_range)
 {
-    struct menu *m = load("default 5\ntitle a\necho a\ntitle b\necho b\n");
+    struct menu *m = test_menu_load("default 5\ntitle a\necho a\ntitle b\necho b\n");
     ok(m->default_entry == 0);
     menu_free(m);
 }
 
 TEST(menu_hiddenmenu_off)
 {
-    struct menu *m = load("hiddenmenu\nhiddenmenu --off\ntitle a\necho a\n");
+    struct menu *m = test_menu_load("hiddenmenu\nhiddenmenu --off\ntitle a\necho a\n");
     ok(!m->hidden);
     menu_free(m);
-    m = load("hiddenmenu --chkpass=0x8500\ntitle a\necho a\n");
+    m = test_menu_load("hiddenmenu --chkpass=0x8500\ntitle a\necho a\n");
     ok(m->hidden && !m->hidden_silent);
     menu_free(m);
 }
 
 TEST(menu_fallback_limits)
 {
-    struct menu *m = load("fallback 1 2 3 4 5 6 7 8 9 10\ntitle a\necho a\n");
+    struct menu *m = test_menu_load("fallback 1 2 3 4 5 6 7 8 9 10\ntitle a\necho a\n");
     ok(m->nfallback == MENU_FALLBACK_MAX);
     menu_free(m);
-    m = load("fallback x\ntitle a\necho a\n");
+    m = test_menu_load("fallback x\ntitle a\necho a\n");
     ok(strstr(host_out, "bad entry number") != NULL);
     menu_free(m);
 }
 
 TEST(menu_password_md5)
 {
-    struct menu *m = load("password --md5 $1$salt$abcdefghijklmnopqrstuv\ntitle a\necho a\n");
+    struct menu *m = test_menu_load("password --md5 $1$salt$abcdefghijklmnopqrstuv\ntitle a\necho a\n");
     ok(m->password_md5);
     ok_str(m->password, "$1$salt$abcdefghijklmnopqrstuv");
     menu_free(m);
-    m = load("password --md5 notmd5\ntitle a\necho a\n");
+    m = test_menu_load("password --md5 notmd5\ntitle a\necho a\n");
     ok(m->password == NULL);
     ok(strstr(host_out, "not an md5crypt string") != NULL);
     menu_free(m);
@@ -317,7 +317,7 @@ TEST(menu_password_md5)
 /* The global section goes on after an error: each line is shown and the next runs. */
 TEST(menu_global_errors_do_not_stop)
 {
-    struct menu *m = load("nosuchcommand\n"
+    struct menu *m = test_menu_load("nosuchcommand\n"
                           "cat /nosuch\n"
                           "timeout 3\n"
                           "default x\n"
@@ -343,7 +343,7 @@ TEST(menu_default_saved)
     static const char *const files[] = { "efi/grub/default", "2\n", NULL };
     struct menu *m;
     test_bootdir(files);
-    m = load("default saved\ntitle a\necho a\ntitle b\necho b\ntitle c\necho c\n");
+    m = test_menu_load("default saved\ntitle a\necho a\ntitle b\necho b\ntitle c\necho c\n");
     ok(m->default_saved);
     ok(m->default_entry == 2);
     menu_free(m);
@@ -357,15 +357,15 @@ TEST(menu_default_saved_bad_files)
     const char *text = "default 1\ndefault saved\ntitle a\necho a\ntitle b\necho b\n";
     struct menu *m;
     test_bootdir(none);
-    m = load(text);
+    m = test_menu_load(text);
     ok(m->default_entry == 1);
     menu_free(m);
     test_bootdir(junk);
-    m = load(text);
+    m = test_menu_load(text);
     ok(m->default_entry == 1);
     menu_free(m);
     test_bootdir(big);
-    m = load(text);
+    m = test_menu_load(text);
     ok(m->default_entry == 1);
     menu_free(m);
 }
@@ -375,12 +375,12 @@ TEST(menu_savedefault_writes_the_file)
     static const char *const files[] = { "efi/grub/menu.lst", "", NULL };
     struct menu *m;
     test_bootdir(files);
-    m = load("default saved\ntitle a\nsavedefault\ntitle b\nsavedefault\n");
+    m = test_menu_load("default saved\ntitle a\nsavedefault\ntitle b\nsavedefault\n");
     ok(m->default_entry == 0);
     m->current = 1;
     ok_str(run_entry(m, 1), "");
     menu_free(m);
-    m = load("default saved\ntitle a\nsavedefault\ntitle b\nsavedefault\n");
+    m = test_menu_load("default saved\ntitle a\nsavedefault\ntitle b\nsavedefault\n");
     ok(m->default_entry == 1);
     menu_free(m);
 }
@@ -513,7 +513,7 @@ TEST(menu_entry_sees_batch_exit_code)
                                          NULL };
     struct menu *m;
     test_bootdir(files);
-    m = load("title t\n"
+    m = test_menu_load("title t\n"
              "errorcheck off\n"
              "/exit.bat 3\n"
              "errnum ;; echo errnum=%@retval%\n"
@@ -550,7 +550,7 @@ TEST(menu_brace_error_does_not_run_later_blocks)
 /* Regression (review): the global section ran line by line, so both branches of a block ran. */
 TEST(menu_global_section_blocks_and_goto)
 {
-    struct menu *m = load("if 1==2 {\necho A\n} else {\necho B\n}\n"
+    struct menu *m = test_menu_load("if 1==2 {\necho A\n} else {\necho B\n}\n"
                           "goto skip\necho skipped\n:skip\n"
                           "nosuch\necho still running\n"
                           "title t\necho t\n");
