@@ -10,6 +10,7 @@
 #   make win        build/win/mapboot-lint.exe (mingw-w64)
 #   make doc        doc/commands.md from the shell's help text
 #   make coverage   line coverage of the core by the host tests (clang)
+#   make fuzz-long FUZZ_SECONDS=1800   every fuzzer for that long, corpus kept
 #
 # The same core (src/ cmd/ menu/ fs/ disk/) is compiled for UEFI with efi/
 # and for the Linux host with tests/host/.
@@ -65,7 +66,7 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
 .PHONY: all efi host win payloads deps run test test-unit test-clang test-fuzz test-qemu \
-        clean esp fuzz bench sign usb-image deb doc coverage
+        clean esp fuzz bench sign usb-image deb doc coverage fuzz-long
 all: efi host payloads
 
 efi: $(BUILD)/BOOTX64.EFI
@@ -292,6 +293,12 @@ test-qemu: $(BUILD)/BOOTX64.EFI
 
 test-fuzz: $(FUZZ_BINS)
 	tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS)
+
+# Long fuzzing (not part of make test): every harness for FUZZ_SECONDS on a
+# corpus kept in the cache and minimized after; FUZZ_KEEP=1 copies inputs
+# that add coverage into tests/fuzz/corpus/NAME/ (tests/fuzz/long).
+fuzz-long: $(FUZZ_BINS)
+	tests/fuzz/long $(BUILD)/fuzz $(FUZZ_SECONDS)
 
 # In QEMU (TCG), each against a reference measured in the same run: FAT32 file
 # reads against raw BlockIo reads (tests/bench/run); map --mem against a raw
