@@ -66,3 +66,21 @@ TEST(pager_waits_after_a_screenful)
     ok_str(run_script_keys("!BAT\npager on\nset /a i=0\n:l\necho x > nul\nset /a i=%i%+1\n"
                            "if %i%<=40 goto l\npager off\necho done\n", NULL, 0), "done\n");
 }
+
+/* displaymem: the memory map as the platform gives it, and the free memory map --mem can use */
+TEST(displaymem_lists_the_map)
+{
+    ok_str(run_script("displaymem"),
+           "start              end                       KiB  type\n"
+           "0x0000000000000000 0x000000000009EFFF        636  free\n"
+           "0x000000000009F000 0x00000000000FFFFF        388  reserved\n"
+           "0x0000000000100000 0x0000000000FFFFFF      15360  free\n"
+           "free: 15 MiB below 4 GiB, 0 MiB above\n");
+}
+
+/* ifconfig: the address the network setup got (the host's loopback here) */
+TEST(ifconfig_shows_the_address)
+{
+    ok_str(run_script("ifconfig"), "mac 02:00:00:00:00:01  ip 127.0.0.1  mask 255.0.0.0\n");
+    ok_str(run_script("ifconfig eth0"), "Error: ifconfig: takes no arguments\n");
+}
