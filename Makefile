@@ -336,7 +336,7 @@ coverage: $(BUILD)/cov/unit $(BUILD)/cov/mapboot
 	@for t in tests/drives/*.sh; do \
 	    case $$t in */lib.sh) continue ;; esac; \
 	    w=$(BUILD)/cov/drives/$$(basename $$t .sh); rm -rf $$w; mkdir -p $$w; \
-	    LLVM_PROFILE_FILE=$(CURDIR)/$(BUILD)/cov/prof/drives-%p.profraw \
+	    LLVM_PROFILE_FILE=$(CURDIR)/$(BUILD)/cov/prof/drives-%8m.profraw \
 	    MAPBOOT=$(CURDIR)/$(BUILD)/cov/mapboot WORK=$$(cd $$w && pwd) sh $$t >$$w.log 2>&1; \
 	    echo "$$t: $$(grep -c '^PASS' $$w.log) passed, $$(grep -c '^FAIL' $$w.log) failed"; \
 	done

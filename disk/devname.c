@@ -178,7 +178,13 @@ int dev_find(const char *name, struct drive **out)
         return rc;
     if (*rest)
         return bad(name);
-    return dev_lookup(&spec, out);
+    rc = dev_lookup(&spec, out);
+    if (rc == 0 && drive_root(*out, NULL)->media_changed) {
+        /* a new medium: its size and partitions first, then the name again */
+        drive_check_media(*out);
+        rc = dev_lookup(&spec, out);
+    }
+    return rc;
 }
 
 int blocklist_parse(const char *s, struct blocklist *bl)

@@ -36,17 +36,19 @@ static const int kind_max[DRIVE_KINDS] = { DRIVE_FD_MAX, DRIVE_HD_MAX, DRIVE_CD_
 static bool fw_bad_set;
 static uint64_t fw_bad_lba;
 
-static int fw_io(struct drive *d, uint64_t lba, uint64_t count, uint8_t *buf, bool write)
+static int fw_io(struct drive *d, uint64_t lba, uint64_t count, uint8_t *buf, bool write,
+                 bool retry)
 {
     int rc = write ? plat_disk_write(d->plat, lba, count, buf)
                    : plat_disk_read(d->plat, lba, count, buf);
     uint64_t half = 1;
     /*
-     * Once more as it was first: a transient error (a stick's controller
-     * resetting, a bus glitch) goes away, and must neither split the request
-     * nor shrink the drive's transfer size for good.
+     * Once more as it was first, at the top only: a transient error (a
+     * stick's controller resetting, a bus glitch) goes away, and must
+     * neither split the request nor shrink the transfer size for good. Not
+     * at every level of the split: a bad block's slow timeouts would double.
      */
-    if (rc == -EIO || rc == -EINVAL)
+    if (retry && rc == -EIO)
         rc = write ? plat_disk_write(d->plat, lba, count, buf)
                    : plat_disk_read(d->plat, lba, count, buf);
     /* split at a power of two, so the size learnt is a round one */
@@ -59,8 +61,8 @@ static int fw_io(struct drive *d, uint64_t lba, uint64_t count, uint8_t *buf, bo
         }
         return rc;
     }
-    if ((rc = fw_io(d, lba, half, buf, write)) != 0 ||
-        (rc = fw_io(d, lba + half, count - half, buf + half * d->block_size, write)) != 0)
+    if ((rc = fw_io(d, lba, half, buf, write, false)) != 0 ||
+        (rc = fw_io(d, lba + half, count - half, buf + half * d->block_size, write, false)) != 0)
         return rc;
     if (!d->xfer_max || half < d->xfer_max) {
         if (!d->xfer_max)
@@ -80,7 +82,7 @@ static int fw_transfer(struct drive *d, uint64_t lba, uint64_t count, uint8_t *b
     fw_bad_set = false;
     while (count) {
         uint64_t n = d->xfer_max ? MIN(count, d->xfer_max) : count;
-        int rc = fw_io(d, lba, n, buf, write);
+        int rc = fw_io(d, lba, n, buf, write, true);
         if (rc)
             return rc;
         lba += n;
@@ -572,31 +574,37 @@ static int check_range(struct drive *d, uint64_t lba, uint64_t count)
     return 0;
 }
 
-/*
- * A firmware drive's medium was changed (a CD swapped): the old medium's
- * filesystems are forgotten (an open file or a map in place on them now
- * fails: "the drive holding ... is gone"), the size is read again and the
- * partitions found again. The request that found it fails, saying so; the
- * next one reads the new medium.
- */
-static int media_changed(struct drive *d)
+/* Forget the filesystems of every drive on d (partitions, a boot image on it). */
+static void forget_volumes_on(struct drive *d)
+{
+    for (struct drive *w = drive_walk(NULL); w; w = drive_walk(w))
+        if (drive_root(w, NULL) == d)
+            fs_volume_forget(w);
+    for (struct drive *p = d->parts; p; p = p->next_part)
+        fs_volume_forget(p);
+    if (drive_boot() && drive_root(drive_boot(), NULL) == d)
+        fs_volume_forget(drive_boot());
+}
+
+void drive_check_media(struct drive *d)
 {
     uint64_t blocks;
     uint32_t bs;
-    int rc = plat_disk_media(d->plat, &blocks, &bs);
-    fs_volume_forget(d);
-    for (struct drive *p = d->parts; p; p = p->next_part)
-        fs_volume_forget(p);
+    d = drive_root(d, NULL);
+    if (!d->media_changed || d->ops != &fw_ops)
+        return;
+    d->media_changed = false;
+    /*
+     * The old medium's filesystems go (an open file or a map in place on
+     * them then fails, "the drive holding ... is gone", rather than reading
+     * the new medium's blocks as the old one's); the size and partitions
+     * are the new one's. A medium with other blocks, or none, leaves an
+     * empty drive.
+     */
+    forget_volumes_on(d);
     d->xfer_max = 0;
-    if (rc == 0 && bs == d->block_size) {
-        d->blocks = blocks;
-        drive_rescan_partitions(d);
-        return shell_error(-EMEDIUM, "%s: the medium was changed; the new one is read from now on",
-                           d->name);
-    }
-    d->blocks = 0;
+    d->blocks = plat_disk_media(d->plat, &blocks, &bs) == 0 && bs == d->block_size ? blocks : 0;
     drive_rescan_partitions(d);
-    return shell_error(-ENODEV, "%s: the medium was changed, and the drive has none now", d->name);
 }
 
 /*
@@ -617,13 +625,19 @@ static int transfer(struct drive *d, uint64_t lba, uint64_t count, void *buf, bo
     }
     if (write && ((d->flags & DRIVE_READ_ONLY) || !d->ops->write))
         return shell_error(-EROFS, "%s is read-only", d->name);
+    if (d->media_changed)
+        return shell_error(-EMEDIUM, "%s: the medium was changed: run the command again to "
+                           "read the new one", d->name);
     per = DRIVE_CHUNK / d->block_size;
     while (count) {
         uint64_t n = MIN(count, per);
         fw_bad_set = false;
         rc = write ? d->ops->write(d, lba, n, buf) : d->ops->read(d, lba, n, buf);
-        if (rc == -EMEDIUM && d->ops == &fw_ops)
-            return media_changed(d);
+        if (rc == -EMEDIUM)
+            d->media_changed = true;
+        if (d->media_changed)
+            return shell_error(-EMEDIUM, "%s: the medium was changed: run the command again to "
+                               "read the new one", d->name);
         if (rc) {
             /* a firmware disk names the very block; other backings the chunk's first */
             uint64_t at = d->ops == &fw_ops && fw_bad_set ? fw_bad_lba : lba;

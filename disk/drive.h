@@ -82,6 +82,7 @@ struct drive {
     uint64_t table_lba;     /* the block holding it: 0, or an EBR */
     int table_slot;         /* 0-3 within that block; -1 for GPT */
     bool parts_scanned;
+    bool media_changed;     /* the firmware said the medium was changed (drive_check_media) */
     struct drive *parts;    /* first partition (whole drives), in number order */
     struct drive *next_part;
     /* the backing */
@@ -191,6 +192,13 @@ static inline uint64_t drive_bytes(const struct drive *d)
 }
 /* The whole drive under d (d itself for a whole drive), and d's first byte on it. */
 struct drive *drive_root(struct drive *d, uint64_t *byte_off);
+/*
+ * Before a command uses d: when its medium was changed (a CD swapped), the
+ * old medium's filesystems are forgotten, the size and partitions read
+ * again. Done here, where a device is looked up, and never inside a
+ * filesystem's call, whose volume it frees.
+ */
+void drive_check_media(struct drive *d);
 
 /* ---- partition maps (disk/part_*.c) ---- */
 struct partmap {

@@ -17,14 +17,6 @@ static int mount(struct fs_volume *vol)
     char errmsg[sizeof(shell.errmsg)];
     uint8_t first[512];
     int rc;
-    /*
-     * Every driver looks at the start of the device: when that cannot be
-     * read, the error says so (naming the block), not "no filesystem".
-     */
-    if (vol->drive && (rc = drive_read_bytes(vol->drive, 0, first,
-                                             (size_t)MIN(sizeof(first), drive_bytes(vol->drive)))) != 0 &&
-        rc != -ENXIO)
-        return rc;
     /* a driver that declines, or mounts after a hiccup, leaves no message behind */
     strlcpy8(errmsg, shell.errmsg, sizeof(errmsg));
     for_each_table_entry(ops, filesystems) {
@@ -38,6 +30,13 @@ static int mount(struct fs_volume *vol)
             return rc; /* claimed but corrupt: the driver said why */
         strlcpy8(shell.errmsg, errmsg, sizeof(shell.errmsg));
     }
+    /*
+     * Every driver declined. When the start of the device cannot be read,
+     * that is why: the error names the block, not "no filesystem".
+     */
+    if (vol->drive && (rc = drive_read_bytes(vol->drive, 0, first,
+                                             (size_t)MIN(sizeof(first), drive_bytes(vol->drive)))) != 0)
+        return rc;
     return shell_error(-ENODEV, "%s: no filesystem found", vol->dev);
 }
 

@@ -92,6 +92,9 @@ static void net_url(const char *full, char *out, size_t size)
         strlcpy8(out, full, size);
 }
 
+/* The largest image read into memory to be loaded (a file over the network). */
+#define BOOT_MEM_MAX (512u << 20)
+
 /*
  * Whether path on d fails to read (shell.errmsg then says where). The
  * firmware's LoadImage answers "not found" for a file it could not read
@@ -108,16 +111,17 @@ static bool unreadable(struct drive *d, const char *path)
     if (snprintf(full, sizeof(full), "%s%s", d->name, path) >= (int)sizeof(full) ||
         fs_open(full, &f) != 0)
         return false;
+    shell.errmsg[0] = 0;
     buf = malloc(65536);
-    while (buf && off < fs_size(f) && (rc = fs_read(f, off, buf, 65536, &got)) == 0 && got)
+    /* as much as a loader could be: BOOT_MEM_MAX, the largest image loaded from memory */
+    while (buf && off < MIN(fs_size(f), (uint64_t)BOOT_MEM_MAX) && !con_interrupted() &&
+           (rc = fs_read(f, off, buf, 65536, &got)) == 0 && got)
         off += got;
     free(buf);
     fs_close(f);
     return rc != 0 && shell.errmsg[0];
 }
 
-/* The largest image read into memory to be loaded (a file over the network). */
-#define BOOT_MEM_MAX (512u << 20)
 
 int boot_image_load(const char *cmd, const char *what, struct drive *d, const char *path,
                     const char *args, void **image)

@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 {
     const char *commands = NULL;
     unsigned block_size = 0;
-    bool unconnected = false;
+    bool unconnected = false, faults_armed = false;
     int i = 1, k;
     for (; i < argc; i++) {
         int kind = strcmp(argv[i], "--hd") == 0   ? PLAT_DISK_HD
@@ -95,7 +95,9 @@ int main(int argc, char **argv)
             host_fail_at[k] = strtoull(argv[++i], NULL, 0);
             if (!host_fail_at[k])
                 usage();
-            atexit(report_faults);
+            if (!faults_armed)
+                atexit(report_faults);
+            faults_armed = true;
             continue;
         }
         if (strcmp(argv[i], "--unconnected") == 0) {

@@ -120,11 +120,20 @@ TEST(faults_cd_swapped)
     ok_str(run_script("ls (cd0)/\nmap --read-only (cd0)/a.img (hd)"), "a.img  a.txt  \n");
     ok(host_change_media(0, b) == 0);
     ok_str(run_script("ls (cd0)/"),
-           "Error: ls: (cd0): the medium was changed; the new one is read from now on\n");
+           "Error: ls: (cd0): the medium was changed: run the command again to read the new one\n");
     ok_str(run_script("ls (cd0)/\ncat (cd0)/b.txt"), "b.txt  \nsecond\n");
     /* the map in place of a.img does not read b.iso's bytes as if they were a.img's */
     ok_str(run_script("cat --hex (hd0)0+1"),
            "Error: cat: (hd0): read error at block 0: no such device\n");
+    /*
+     * Swapped back, found this time by a read inside a filesystem's call
+     * (ls): the volume is not freed under it (drive_check_media frees it
+     * when the next command looks the drive up), and that command reads it.
+     */
+    ok(host_change_media(0, a) == 0);
+    ok_str(run_script("ls (cd0)/"),
+           "Error: ls: (cd0): the medium was changed: run the command again to read the new one\n");
+    ok_str(run_script("ls (cd0)/\ncat (cd0)/a.txt"), "a.img  a.txt  \nfirst\n");
     run_script("map --unmap=(hd0)");
     host_clear_disks();
     drive_reset();
