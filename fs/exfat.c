@@ -69,6 +69,7 @@ struct dir_iter;
 
 /* An open file or directory, its clusters as runs (files: mapped at the first read). */
 struct ex_file {
+    struct fs_node node;   /* first: fs_walk's view (id: the first cluster) */
     char *path;            /* for messages */
     bool is_dir;
     bool nofat;
@@ -345,6 +346,7 @@ static struct ex_file *file_new(const char *path, size_t path_len, bool is_dir)
         return NULL;
     }
     xf->is_dir = is_dir;
+    xf->node.kind = is_dir ? FS_NODE_DIR : FS_NODE_FILE;
     return xf;
 }
 
@@ -367,6 +369,7 @@ static int root_new(struct fs_volume *vol, struct ex_file **out)
     if (!xf)
         return -ENOMEM;
     xf->first = xv->root;
+    xf->node.id = xv->root;
     rc = file_map(vol, xf, 0, true);
     if (rc) {
         file_free(xf);
@@ -761,91 +764,78 @@ static int exfat_mount(struct fs_volume *vol)
 
 /* ---- the vtable ---- */
 
-/* Open path component by component from the root. */
+/* Paths, by fs_walk. */
+static int walk_root(struct fs_volume *vol, struct fs_node **out)
+{
+    struct ex_file *xf;
+    int rc = root_new(vol, &xf);
+    if (!rc)
+        *out = &xf->node;
+    return rc;
+}
+
+static int walk_lookup(struct fs_volume *vol, struct fs_node *dir, const char *name,
+                       const char *where, struct fs_node **out)
+{
+    struct ex_entry *e = malloc(sizeof(*e));
+    struct ex_file *child;
+    int rc;
+    if (!e)
+        return -ENOMEM;
+    rc = dir_find(vol, (struct ex_file *)dir, name, e);
+    if (rc <= 0) {
+        free(e);
+        return rc ? rc : -ENOENT;
+    }
+    child = file_new(where, strlen8(where), e->is_dir);
+    if (!child) {
+        free(e);
+        return -ENOMEM;
+    }
+    child->first = child->node.id = e->first;
+    child->nofat = e->nofat;
+    child->size = e->size;
+    child->valid = e->valid;
+    free(e);
+    if (child->is_dir && (rc = file_map(vol, child, child->size, false))) {
+        file_free(child);
+        return rc;
+    }
+    *out = &child->node;
+    return 0;
+}
+
+static void walk_put(struct fs_node *node) { file_free((struct ex_file *)node); }
+
+static const struct fs_walk_ops exfat_walk = {
+    .root = walk_root,
+    .lookup = walk_lookup,
+    .put = walk_put,
+};
+
 static int exfat_open(struct fs_volume *vol, const char *path, struct fs_file **out)
 {
-    uint32_t ancestors[FS_PATH_MAX / 2 + 1];
-    size_t depth = 0;
+    struct fs_node *node;
     struct ex_file *xf;
-    struct ex_entry *e = NULL;
     struct fs_file *f;
-    const char *p = path;
     int rc;
 
     if (!vol->drive)
         return -ENODEV;
-    rc = root_new(vol, &xf);
+    rc = fs_walk(vol, &exfat_walk, path, &node);
     if (rc)
         return rc;
-    ancestors[depth++] = xf->first;
-    for (;;) {
-        char comp[EX_NAME_MAX * 4 + 1];
-        const char *end;
-        struct ex_file *child;
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        for (end = p; *end && *end != '/'; end++)
-            ;
-        if (!xf->is_dir) {
-            rc = -ENOTDIR;
-            goto out;
-        }
-        if ((size_t)(end - p) >= sizeof(comp) || depth >= ARRAY_SIZE(ancestors)) {
-            rc = -ENOENT;
-            goto out;
-        }
-        memcpy(comp, p, (size_t)(end - p));
-        comp[end - p] = 0;
-        if (!e && !(e = malloc(sizeof(*e)))) {
-            rc = -ENOMEM;
-            goto out;
-        }
-        rc = dir_find(vol, xf, comp, e);
-        if (rc <= 0) {
-            rc = rc ? rc : -ENOENT;
-            goto out;
-        }
-        if (e->is_dir) {
-            for (size_t i = 0; i < depth; i++)
-                if (ancestors[i] == e->first) {
-                    rc = shell_error(-EBADIMG, "%s: directory %.*s contains itself (cluster %u)",
-                                     vol->dev, (int)(end - path), path, e->first);
-                    goto out;
-                }
-            ancestors[depth++] = e->first;
-        }
-        child = file_new(path, (size_t)(end - path), e->is_dir);
-        if (!child) {
-            rc = -ENOMEM;
-            goto out;
-        }
-        child->first = e->first;
-        child->nofat = e->nofat;
-        child->size = e->size;
-        child->valid = e->valid;
-        file_free(xf);
-        xf = child;
-        if (xf->is_dir && (rc = file_map(vol, xf, xf->size, false)))
-            goto out;
-        p = end;
-    }
+    xf = (struct ex_file *)node;
     f = calloc(1, sizeof(*f));
     if (!f) {
-        rc = -ENOMEM;
-        goto out;
+        file_free(xf);
+        return -ENOMEM;
     }
     f->size = xf->is_dir ? 0 : xf->size;
     f->is_dir = xf->is_dir;
     f->priv = xf;
     *out = f;
-    xf = NULL;
-    rc = 0;
-out:
-    free(e);
-    file_free(xf);
-    return rc;
+    return 0;
 }
 
 static int exfat_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *got)

@@ -23,8 +23,9 @@
  * so they are skipped like any deleted entry. Lookup is case-sensitive, as
  * ext is; when no name matches exactly, a name that differs only in ASCII
  * case is taken if exactly one entry matches so, because grub4dos users type
- * paths in any case. Symbolic links are followed during lookup (relative or
- * absolute targets, at most EXT_SYMLINKS_MAX of them: -ELOOP).
+ * paths in any case. Paths are walked by fs_walk (fs.c), which follows
+ * symbolic links (relative or absolute targets, at most FS_SYMLINKS_MAX of
+ * them: -ELOOP).
  *
  * Every on-disk value is checked: block numbers against the volume size and
  * the volume size against the media, rec_len inside its block, extent
@@ -46,10 +47,7 @@
 #define EXT_RUNS_MAX (1u << 20)        /* runs per file: 24 MiB of list */
 #define EXT_DIR_MAX (64u << 20)        /* directory bytes read per lookup */
 #define EXT_DIR_CHUNK (64u << 10)      /* directory bytes read at once */
-#define EXT_SYMLINKS_MAX 8
-#define EXT_DEPTH_MAX 256              /* directories deep in one lookup */
-#define EXT_COMPONENTS_MAX 4096        /* path components walked per lookup */
-#define EXT_LINK_MAX 4096              /* a symlink target */
+#define EXT_LINK_MAX FS_LINK_MAX       /* a symlink target */
 
 /* superblock fields */
 #define SB_INODES_COUNT 0
@@ -779,103 +777,85 @@ static int read_link(struct fs_volume *vol, struct ext_inode *in, char *buf, siz
     return 0;
 }
 
-/*
- * Walk path from the root: "." and ".." by the stack of directories walked
- * (so they work in symlink targets too), symlinks followed at most
- * EXT_SYMLINKS_MAX times. in gets the final inode.
- */
+/* ---- paths, by fs_walk ---- */
+
+struct ext_node {
+    struct fs_node wn;                 /* first; id: the inode number */
+    struct ext_inode in;
+};
+
+static void walk_put(struct fs_node *node)
+{
+    struct ext_node *n = (struct ext_node *)node;
+    free(n->in.raw);
+    free(n);
+}
+
+/* Inode ino as a walk node. */
+static int node_read(struct fs_volume *vol, uint32_t ino, struct fs_node **out)
+{
+    struct ext_vol *ev = vol->priv;
+    struct ext_node *n = calloc(1, sizeof(*n));
+    int rc;
+    if (!n || !(n->in.raw = malloc(ev->inode_size))) {
+        free(n);
+        return -ENOMEM;
+    }
+    rc = read_inode(vol, ino, &n->in);
+    if (rc) {
+        walk_put(&n->wn);
+        return rc;
+    }
+    n->wn.id = ino;
+    n->wn.kind = (n->in.mode & S_IFMT) == S_IFDIR   ? FS_NODE_DIR
+                 : (n->in.mode & S_IFMT) == S_IFLNK ? FS_NODE_LINK
+                                                    : FS_NODE_FILE;
+    *out = &n->wn;
+    return 0;
+}
+
+static int walk_root(struct fs_volume *vol, struct fs_node **out)
+{
+    return node_read(vol, EXT_ROOT_INO, out);
+}
+
+static int walk_lookup(struct fs_volume *vol, struct fs_node *dir, const char *name,
+                       const char *where, struct fs_node **out)
+{
+    uint32_t ino;
+    int rc = dir_lookup(vol, &((struct ext_node *)dir)->in, name, &ino);
+    (void)where;
+    if (rc)
+        return rc;
+    return ino ? node_read(vol, ino, out) : -ENOENT;
+}
+
+static int walk_readlink(struct fs_volume *vol, struct fs_node *node, char *buf, size_t size)
+{
+    return read_link(vol, &((struct ext_node *)node)->in, buf, size);
+}
+
+static const struct fs_walk_ops ext_walk = {
+    .root = walk_root,
+    .lookup = walk_lookup,
+    .readlink = walk_readlink,
+    .put = walk_put,
+};
+
+/* Walk path to its inode, into in (whose raw buffer the caller owns). */
 static int walk_path(struct fs_volume *vol, const char *path, struct ext_inode *in)
 {
-    uint32_t *stack = malloc(EXT_DEPTH_MAX * sizeof(*stack));
-    char *work = malloc(2 * EXT_LINK_MAX + FS_PATH_MAX), *next = malloc(EXT_LINK_MAX);
-    char comp[256];
-    size_t wsize = 2 * EXT_LINK_MAX + FS_PATH_MAX;
-    int depth = 0, links = 0, comps = 0, rc;
-    const char *p;
-    if (!stack || !work || !next) {
-        rc = -ENOMEM;
-        goto out;
-    }
-    stack[0] = EXT_ROOT_INO;
-    strlcpy8(work, path, wsize);
-    p = work;
-    rc = read_inode(vol, EXT_ROOT_INO, in);
-    while (!rc) {
-        size_t n = 0;
-        uint32_t ino;
-        while (*p == '/')
-            p++;
-        while (p[n] && p[n] != '/')
-            n++;
-        if (n == 0)
-            break;
-        if (n >= sizeof(comp)) {
-            rc = -ENAMETOOLONG;
-            break;
-        }
-        memcpy(comp, p, n);
-        comp[n] = 0;
-        p += n;
-        if (++comps > EXT_COMPONENTS_MAX) {
-            rc = shell_error(-ELOOP, "%s: ext path '%s' walks too many components", vol->dev,
-                             path);
-            break;
-        }
-        if (strcmp8(comp, ".") == 0)
-            continue;
-        if (strcmp8(comp, "..") == 0) {
-            if (depth)
-                depth--;
-            rc = read_inode(vol, stack[depth], in);
-            continue;
-        }
-        if ((in->mode & S_IFMT) != S_IFDIR) {
-            rc = -ENOTDIR;
-            break;
-        }
-        rc = dir_lookup(vol, in, comp, &ino);
-        if (rc)
-            break;
-        if (!ino) {
-            rc = -ENOENT;
-            break;
-        }
-        rc = read_inode(vol, ino, in);
-        if (rc)
-            break;
-        if ((in->mode & S_IFMT) == S_IFLNK) {
-            if (++links > EXT_SYMLINKS_MAX) {
-                rc = shell_error(-ELOOP, "%s: ext path '%s': more than %d symbolic links "
-                                 "(a loop?)", vol->dev, path, EXT_SYMLINKS_MAX);
-                break;
-            }
-            rc = read_link(vol, in, next, EXT_LINK_MAX);
-            if (rc)
-                break;
-            /* the target replaces the link: target + the rest of the path */
-            if (strlen8(next) + 1 + strlen8(p) + 1 > wsize) {
-                rc = -ENAMETOOLONG;
-                break;
-            }
-            memmove(work + strlen8(next), p, strlen8(p) + 1);
-            memcpy(work, next, strlen8(next));
-            p = work;
-            if (next[0] == '/')
-                depth = 0;
-            rc = read_inode(vol, stack[depth], in);
-            continue;
-        }
-        if (depth + 1 >= EXT_DEPTH_MAX) {
-            rc = -ENAMETOOLONG;
-            break;
-        }
-        stack[++depth] = ino;
-    }
-out:
-    free(stack);
-    free(work);
-    free(next);
-    return rc;
+    struct ext_vol *ev = vol->priv;
+    struct fs_node *node;
+    uint8_t *raw = in->raw;
+    int rc = fs_walk(vol, &ext_walk, path, &node);
+    if (rc)
+        return rc;
+    *in = ((struct ext_node *)node)->in;
+    in->raw = raw;
+    memcpy(raw, ((struct ext_node *)node)->in.raw, ev->inode_size);
+    walk_put(node);
+    return 0;
 }
 
 static int ext_open(struct fs_volume *vol, const char *path, struct fs_file **out)

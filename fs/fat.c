@@ -64,6 +64,7 @@ struct dir_iter;
 
 /* An open file or directory: its chain, mapped into runs as far as reads have needed. */
 struct fat_file {
+    struct fs_node node;   /* first: fs_walk's view (id: the first cluster) */
     char *path;            /* for messages */
     bool is_dir;
     uint32_t first;        /* first cluster; 0: none (or the fixed root) */
@@ -420,6 +421,8 @@ static struct fat_file *file_new(const char *path, size_t path_len, bool is_dir,
     ff->first = first;
     ff->limit = limit;
     ff->power = 1;
+    ff->node.kind = is_dir ? FS_NODE_DIR : FS_NODE_FILE;
+    ff->node.id = first;
     return ff;
 }
 
@@ -778,96 +781,75 @@ static void fat_unmount(struct fs_volume *vol)
     vol->priv = NULL;
 }
 
-/* Open path component by component from the root. */
-static int fat_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+/* ---- paths, by fs_walk ---- */
+
+static int walk_root(struct fs_volume *vol, struct fs_node **out)
+{
+    struct fat_file *ff = root_new(vol);
+    if (!ff)
+        return -ENOMEM;
+    *out = &ff->node;
+    return 0;
+}
+
+static int walk_lookup(struct fs_volume *vol, struct fs_node *dir, const char *name,
+                       const char *where, struct fs_node **out)
 {
     struct fat_vol *fv = vol->priv;
-    uint32_t ancestors[FS_PATH_MAX / 2 + 1];
-    size_t depth = 0;
+    struct fat_entry *e = malloc(sizeof(*e));
+    struct fat_file *child;
+    int rc;
+    if (!e)
+        return -ENOMEM;
+    rc = dir_find(vol, (struct fat_file *)dir, name, e);
+    if (rc <= 0) {
+        free(e);
+        return rc ? rc : -ENOENT;
+    }
+    rc = 0;
+    if (e->cluster == 1 || e->cluster > fv->max_cluster || (!e->cluster && (e->attr & ATTR_DIR)))
+        rc = shell_error(-EBADIMG, "%s: %s: first cluster %u is out of range (2..%u)", vol->dev,
+                         where, e->cluster, fv->max_cluster);
+    else if (!(child = file_new(where, strlen8(where), e->attr & ATTR_DIR, e->cluster,
+                                e->attr & ATTR_DIR ? FAT_DIR_MAX : e->size)))
+        rc = -ENOMEM;
+    else
+        *out = &child->node;
+    free(e);
+    return rc;
+}
+
+static void walk_put(struct fs_node *node) { file_free((struct fat_file *)node); }
+
+static const struct fs_walk_ops fat_walk = {
+    .root = walk_root,
+    .lookup = walk_lookup,
+    .put = walk_put,
+};
+
+static int fat_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+{
+    struct fs_node *node;
     struct fat_file *ff;
-    struct fat_entry *e = NULL;
-    struct fs_file *f = NULL;
-    const char *p = path;
-    uint64_t size = 0;
-    int rc = 0;
+    struct fs_file *f;
+    int rc;
 
     if (!vol->drive)
         return -ENODEV;
-    ff = root_new(vol);
-    if (!ff)
-        return -ENOMEM;
-    ancestors[depth++] = ff->first;
-    for (;;) {
-        char comp[NAME_UTF8];
-        const char *end;
-        struct fat_file *child;
-        uint64_t limit;
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        for (end = p; *end && *end != '/'; end++)
-            ;
-        if (!ff->is_dir) {
-            rc = -ENOTDIR;
-            goto out;
-        }
-        if ((size_t)(end - p) >= sizeof(comp) || depth >= ARRAY_SIZE(ancestors)) {
-            rc = -ENOENT;
-            goto out;
-        }
-        memcpy(comp, p, (size_t)(end - p));
-        comp[end - p] = 0;
-        if (!e && !(e = malloc(sizeof(*e)))) {
-            rc = -ENOMEM;
-            goto out;
-        }
-        rc = dir_find(vol, ff, comp, e);
-        if (rc <= 0) {
-            rc = rc ? rc : -ENOENT;
-            goto out;
-        }
-        if (e->cluster == 1 || e->cluster > fv->max_cluster ||
-            (!e->cluster && (e->attr & ATTR_DIR))) {
-            rc = shell_error(-EBADIMG, "%s: %.*s: first cluster %u is out of range (2..%u)",
-                             vol->dev, (int)(end - path), path, e->cluster, fv->max_cluster);
-            goto out;
-        }
-        if (e->attr & ATTR_DIR) {
-            for (size_t i = 0; i < depth; i++)
-                if (ancestors[i] == e->cluster) {
-                    rc = shell_error(-EBADIMG, "%s: directory %.*s contains itself (cluster %u)",
-                                     vol->dev, (int)(end - path), path, e->cluster);
-                    goto out;
-                }
-            ancestors[depth++] = e->cluster;
-        }
-        size = e->attr & ATTR_DIR ? 0 : e->size;
-        limit = e->attr & ATTR_DIR ? FAT_DIR_MAX : size;
-        child = file_new(path, (size_t)(end - path), e->attr & ATTR_DIR, e->cluster, limit);
-        if (!child) {
-            rc = -ENOMEM;
-            goto out;
-        }
-        file_free(ff);
-        ff = child;
-        p = end;
-        rc = 0;
-    }
+    rc = fs_walk(vol, &fat_walk, path, &node);
+    if (rc)
+        return rc;
+    ff = (struct fat_file *)node;
     f = calloc(1, sizeof(*f));
     if (!f) {
-        rc = -ENOMEM;
-        goto out;
+        file_free(ff);
+        return -ENOMEM;
     }
-    f->size = size;
+    f->size = ff->is_dir ? 0 : ff->limit;
     f->is_dir = ff->is_dir;
     f->priv = ff;
     *out = f;
-    ff = NULL;
-out:
-    free(e);
-    file_free(ff);
-    return rc;
+    return 0;
 }
 
 static int fat_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *got)

@@ -293,6 +293,155 @@ static int locate(const char *path, struct fs_volume **vol, const char **on_vol,
     return 0;
 }
 
+/* ---- the path walker (fs.h) ---- */
+
+#define WALK_BUF (FS_LINK_MAX + FS_PATH_MAX + 2) /* a link's target and the rest of a path */
+
+/*
+ * One walk: the nodes walked (stack[0] the root, stack[depth] the current
+ * node, all below it directories), where each of them is as a path (where,
+ * where_len[i] bytes of it for stack[i]; the root is ""), and the rest of
+ * the path still to walk. On the heap: about 16 KiB.
+ */
+struct walk {
+    struct fs_node *stack[FS_DEPTH_MAX + 1];
+    size_t where_len[FS_DEPTH_MAX + 1];
+    int depth;
+    char rest[WALK_BUF], where[WALK_BUF];
+    char link[FS_LINK_MAX];
+};
+
+/* Back to depth d (put what was above it), where's length with it. */
+static void walk_pop(struct walk *w, const struct fs_walk_ops *ops, int d)
+{
+    while (w->depth > d)
+        ops->put(w->stack[w->depth--]);
+    w->where[w->where_len[w->depth]] = 0;
+}
+
+int fs_walk(struct fs_volume *vol, const struct fs_walk_ops *ops, const char *path,
+            struct fs_node **out)
+{
+    struct walk *w = malloc(sizeof(*w));
+    const char *p;
+    int links = 0, comps = 0, rc;
+
+    if (!w)
+        return -ENOMEM;
+    w->depth = 0;
+    w->where[0] = 0;
+    w->where_len[0] = 0;
+    if (strlcpy8(w->rest, path, sizeof(w->rest)) >= sizeof(w->rest)) {
+        free(w);
+        return -ENAMETOOLONG;
+    }
+    rc = ops->root(vol, &w->stack[0]);
+    if (rc) {
+        free(w);
+        return rc;
+    }
+    p = w->rest;
+    for (;;) {
+        struct fs_node *cur = w->stack[w->depth], *child;
+        size_t n = 0, len = w->where_len[w->depth];
+        while (*p == '/')
+            p++;
+        while (p[n] && p[n] != '/')
+            n++;
+        if (n == 0)
+            break;
+        if (cur->kind != FS_NODE_DIR) {
+            rc = -ENOTDIR;
+            break;
+        }
+        if (++comps > FS_COMPONENTS_MAX) {
+            rc = shell_error(-ELOOP, "%s: path '%s' walks more than %d components", vol->dev,
+                             path, FS_COMPONENTS_MAX);
+            break;
+        }
+        if (n == 1 && p[0] == '.') {
+            p += n;
+            continue;
+        }
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            /* the root's parent is the root, as everywhere */
+            walk_pop(w, ops, w->depth ? w->depth - 1 : 0);
+            p += n;
+            continue;
+        }
+        if (n >= FS_NAME_MAX || len + 1 + n >= sizeof(w->where)) {
+            rc = -ENAMETOOLONG;
+            break;
+        }
+        /* where becomes the child's path for the lookup's messages */
+        w->where[len] = '/';
+        memcpy(w->where + len + 1, p, n);
+        w->where[len + 1 + n] = 0;
+        p += n;
+        rc = ops->lookup(vol, cur, w->where + len + 1, w->where, &child);
+        if (rc)
+            break;
+        if (child->kind == FS_NODE_LINK) {
+            size_t tl, rl;
+            if (!ops->readlink) {
+                ops->put(child);
+                rc = -EBADIMG;
+                break;
+            }
+            if (++links > FS_SYMLINKS_MAX) {
+                rc = shell_error(-ELOOP, "%s: '%s': more than %d symbolic links in one path "
+                                 "(a loop?)", vol->dev, w->where, FS_SYMLINKS_MAX);
+                ops->put(child);
+                break;
+            }
+            rc = ops->readlink(vol, child, w->link, sizeof(w->link));
+            ops->put(child);
+            if (rc)
+                break;
+            if (!w->link[0]) {
+                rc = shell_error(-ENOENT, "%s: symlink '%s' is empty", vol->dev, w->where);
+                break;
+            }
+            /* the target takes the link's place: target + "/" + the rest */
+            tl = strlen8(w->link);
+            rl = strlen8(p);
+            if (tl + 1 + rl + 1 > sizeof(w->rest)) {
+                rc = -ENAMETOOLONG;
+                break;
+            }
+            memmove(w->rest + tl + 1, p, rl + 1);
+            memcpy(w->rest, w->link, tl);
+            w->rest[tl] = '/';
+            p = w->rest;
+            /* relative to the link's directory, or from the root */
+            walk_pop(w, ops, w->link[0] == '/' ? 0 : w->depth);
+            continue;
+        }
+        if (child->kind == FS_NODE_DIR)
+            for (int i = 0; i <= w->depth; i++)
+                if (w->stack[i]->id == child->id) {
+                    /* no valid volume has one: it is damage, as a bad cluster is */
+                    rc = shell_error(-EBADIMG, "%s: directory '%s' contains itself (a loop)",
+                                     vol->dev, w->where);
+                    break;
+                }
+        if (!rc && w->depth >= FS_DEPTH_MAX)
+            rc = -ENAMETOOLONG;
+        if (rc) {
+            ops->put(child);
+            break;
+        }
+        w->stack[++w->depth] = child;
+        w->where_len[w->depth] = len + 1 + n;
+    }
+    if (!rc)
+        *out = w->stack[w->depth--]; /* the caller's now */
+    while (w->depth >= 0)
+        ops->put(w->stack[w->depth--]);
+    free(w);
+    return rc;
+}
+
 /* ---- blocklists: "(hd0,0)100+20" read as a file ---- */
 struct bl_file {
     struct drive *drive;

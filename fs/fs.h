@@ -135,6 +135,53 @@ int netvol_spec(const char *dev, const char *prefix, char *spec, size_t size);
 /* Whether path ("(DEV)..." ) names a network device: (http,...), (tftp,...), (pd). */
 bool fs_net_path(const char *path);
 
+/*
+ * One path walker for every native filesystem (fs_walk, in fs.c), as GRUB's
+ * fshelp: a filesystem supplies its root and the lookup of one name in one
+ * directory; the walker owns the rules that keep a hostile volume from
+ * hurting: component splitting and length, "." and ".." (by the stack of
+ * directories walked, so they work inside symlink targets), depth, the number
+ * of components and of symlinks, and a directory that contains itself.
+ *
+ * A node is the filesystem's own record with struct fs_node first.
+ */
+enum fs_node_kind { FS_NODE_FILE, FS_NODE_DIR, FS_NODE_LINK };
+
+struct fs_node {
+    enum fs_node_kind kind;
+    uint64_t id;      /* where a directory is on the volume (cluster, inode, byte): loop checks */
+};
+
+#define FS_NAME_MAX 768       /* bytes of one component: 255 UTF-16 units as UTF-8, and a NUL */
+#define FS_DEPTH_MAX (FS_PATH_MAX / 2) /* directories deep */
+#define FS_LINK_MAX 4096      /* bytes of a symlink's target */
+#define FS_SYMLINKS_MAX 8     /* symlinks followed in one walk */
+#define FS_COMPONENTS_MAX 4096 /* components walked in one walk, links' included */
+
+struct fs_walk_ops {
+    int (*root)(struct fs_volume *vol, struct fs_node **out);
+    /*
+     * name in directory dir: 0 with *out, -ENOENT when there is none, or
+     * another error (with shell_error for a corrupt volume). where is the
+     * path of the child as walked ("/a/b"), for messages.
+     */
+    int (*lookup)(struct fs_volume *vol, struct fs_node *dir, const char *name, const char *where,
+                  struct fs_node **out);
+    /* A symlink's target, NUL-terminated, into buf; NULL without symlinks. */
+    int (*readlink)(struct fs_volume *vol, struct fs_node *link, char *buf, size_t size);
+    void (*put)(struct fs_node *node);
+};
+
+/*
+ * Walk path (absolute on the volume) from the root, following symlinks.
+ * 0 with *out, the final node, which the caller puts; -ENOENT, -ENOTDIR,
+ * -ENAMETOOLONG, -ELOOP (too many symlinks or components) or -EBADIMG (a
+ * directory that contains itself), both with a message naming vol->dev,
+ * -ENOMEM, or what the filesystem's lookup or readlink returned.
+ */
+int fs_walk(struct fs_volume *vol, const struct fs_walk_ops *ops, const char *path,
+            struct fs_node **out);
+
 /* The volume's type for display: vol->type or vol->ops->name. */
 const char *fs_volume_type(const struct fs_volume *vol);
 /* Label/UUID of a volume into buf; -ENOENT when it has none. */

@@ -19,16 +19,17 @@
  * present, gives the tree whose names are kept (UCS-2 big-endian, shown as
  * UTF-8); otherwise the primary tree's names are shown with their ";1"
  * version cut. Lookups try the exact name first, then one that differs
- * only in case. Symlinks are followed during lookup (at most RR_LINK_MAX
- * per path), and a listing shows a link as what it points to.
+ * only in case. Paths are walked by fs_walk (fs.c), which follows symlinks
+ * (at most FS_SYMLINKS_MAX per path); a listing shows a link as what it
+ * points to.
  *
  * A file larger than 4 GiB is several directory records with the same name,
  * all but the last flagged "multi-extent"; this driver joins them into one
  * list of runs, merging the runs that are contiguous on disk so that reads
  * and extents stay large. Every field from the image is checked: extents
  * must lie on the media, record lengths inside their sector, Rock Ridge
- * entries inside their area, continuation areas are counted, chains and path
- * walks are bounded, and a directory that is its own ancestor is a loop.
+ * entries inside their area, continuation areas are counted, and chains are
+ * bounded (fs_walk bounds the walk of a path).
  */
 #include "fs.h"
 
@@ -40,10 +41,8 @@
 #define ISO_VD_MAX 64                 /* descriptors read before giving up on a terminator */
 #define ISO_CHAIN_MAX 4096            /* records per multi-extent file: 16 TiB */
 #define ISO_NAME_MAX 768              /* a 255-byte record or Rock Ridge name as UTF-8 */
-#define ISO_DEPTH_MAX (FS_PATH_MAX / 2)
-#define ISO_WALK_MAX (2 * FS_PATH_MAX) /* a path with a symlink's target put in */
+#define ISO_WALK_MAX (2 * FS_PATH_MAX) /* a listed link's path: its directory and name */
 #define RR_CE_MAX 32                  /* continuation areas per record, as Linux allows */
-#define RR_LINK_MAX 8                 /* symlinks followed in one lookup */
 
 /* volume descriptor fields */
 #define VD_TYPE 0
@@ -692,193 +691,148 @@ static int dir_lookup(struct iso_dir *d, const char *name)
     return rc == 1 ? 0 : rc < 0 ? rc : -EIO;
 }
 
-/* A directory on the way down a path. */
-struct walk_dir {
-    uint64_t off;
+/* ---- paths, by fs_walk ---- */
+
+/* What a walk holds of an entry: a directory's extent, a file's runs, a link's target. */
+struct iso_node {
+    struct fs_node wn;                /* first; id: a directory's byte on the drive */
+    uint64_t off;                     /* directories: the extent */
     uint32_t size;
+    uint64_t size_total;              /* files: the size and the runs */
+    struct fs_extent *runs;
+    size_t nruns;
+    char *target;                     /* symlinks (Rock Ridge SL) */
 };
 
-/*
- * Look path (absolute on the volume) up from the root, following symlinks
- * (at most RR_LINK_MAX, relative to the link's directory or, with a leading
- * '/', to the root; ".." goes up the directories walked). A directory ends
- * as *is_dir with its extent in *off and *size; a file leaves its runs in d.
- */
-static int iso_walk(struct fs_volume *vol, const char *path, struct iso_dir *d, bool *is_dir,
-                    uint64_t *off, uint32_t *size)
+static void walk_put(struct fs_node *node)
+{
+    struct iso_node *n = (struct iso_node *)node;
+    free(n->runs);
+    free(n->target);
+    free(n);
+}
+
+static int walk_root(struct fs_volume *vol, struct fs_node **out)
 {
     struct iso_vol *iv = vol->priv;
-    struct walk_dir cur = { iv->root_off, iv->root_size }, *up;
-    char *rest, *next, comp[FS_PATH_MAX];
-    const char *p;
-    bool cur_dir = true;
-    int depth = 0, follows = 0, rc = 0;
+    struct iso_node *n = calloc(1, sizeof(*n));
+    if (!n)
+        return -ENOMEM;
+    n->wn.kind = FS_NODE_DIR;
+    n->wn.id = n->off = iv->root_off;
+    n->size = iv->root_size;
+    *out = &n->wn;
+    return 0;
+}
 
-    up = malloc(ISO_DEPTH_MAX * sizeof(*up));
-    rest = malloc(ISO_WALK_MAX);
-    next = malloc(ISO_WALK_MAX);
-    if (!up || !rest || !next) {
+/* name in directory dnode; a directory or file is checked to lie on the medium. */
+static int walk_lookup(struct fs_volume *vol, struct fs_node *dnode, const char *name,
+                       const char *where, struct fs_node **out)
+{
+    const struct iso_node *dir = (const struct iso_node *)dnode;
+    struct iso_dir *d = calloc(1, sizeof(*d));
+    struct iso_node *n = calloc(1, sizeof(*n));
+    int rc;
+    if (!d || !n) {
         rc = -ENOMEM;
         goto out;
     }
-    if (strlcpy8(rest, path, ISO_WALK_MAX) >= ISO_WALK_MAX) {
-        rc = -ENAMETOOLONG;
+    dir_init(d, vol, dir->off, dir->size);
+    rc = dir_lookup(d, name);
+    if (rc)
         goto out;
+    if (d->is_link) {
+        n->wn.kind = FS_NODE_LINK;
+        n->target = strdup8(d->rec.target);
+        if (!n->target)
+            rc = -ENOMEM;
+    } else if (d->is_dir) {
+        /* a directory is one extent; its size is the record's */
+        n->wn.kind = FS_NODE_DIR;
+        n->wn.id = n->off = d->first_off;
+        n->size = (uint32_t)d->size_total;
+        rc = check_on_media(vol, "directory", where, n->off, n->size);
+    } else if (d->interleaved) {
+        rc = shell_error(-ENOTSUP, "%s: ISO9660 file '%s' is interleaved, which is not "
+                         "supported", vol->dev, where);
+    } else {
+        n->wn.kind = FS_NODE_FILE;
+        n->size_total = d->size_total;
+        n->runs = d->runs;
+        n->nruns = d->nruns;
+        d->runs = NULL;
+        for (size_t i = 0; i < n->nruns && !rc; i++)
+            rc = check_on_media(vol, "file", where, n->runs[i].disk_off, n->runs[i].len);
     }
-    p = rest;
-    for (;;) {
-        size_t n = 0;
-        while (*p == '/')
-            p++;
-        while (p[n] && p[n] != '/')
-            n++;
-        if (n == 0)
-            break;
-        if (n >= sizeof(comp)) {
-            rc = -ENAMETOOLONG;
-            goto out;
-        }
-        memcpy(comp, p, n);
-        comp[n] = 0;
-        p += n;
-        if (!cur_dir) {
-            rc = -ENOTDIR;
-            goto out;
-        }
-        if (strcmp8(comp, ".") == 0)
-            continue;
-        if (strcmp8(comp, "..") == 0) {
-            if (depth)
-                cur = up[--depth];
-            continue;
-        }
-        dir_init(d, vol, cur.off, cur.size);
-        rc = dir_lookup(d, comp);
-        if (rc)
-            goto out;
-        if (d->is_link) {
-            const char *t = d->rec.target;
-            char *swap;
-            if (++follows > RR_LINK_MAX) {
-                rc = shell_error(-ELOOP, "%s: ISO9660 symlink '%s' -> '%s': more than %d symlinks "
-                                 "in one path (a loop)", vol->dev, comp, t, RR_LINK_MAX);
-                goto out;
-            }
-            if (!t[0]) {
-                rc = shell_error(-ENOENT, "%s: ISO9660 symlink '%s' is empty", vol->dev, comp);
-                goto out;
-            }
-            if (t[0] == '/') {
-                depth = 0;
-                cur.off = iv->root_off;
-                cur.size = iv->root_size;
-            }
-            if ((size_t)snprintf(next, ISO_WALK_MAX, "%s/%s", t, p) >= ISO_WALK_MAX) {
-                rc = -ENAMETOOLONG;
-                goto out;
-            }
-            swap = rest;
-            rest = next;
-            next = swap;
-            p = rest;
-            continue;
-        }
-        if (d->is_dir) {
-            /* a directory is one extent; its size is the record's */
-            struct walk_dir child = { d->first_off, (uint32_t)d->size_total };
-            rc = check_on_media(vol, "directory", comp, child.off, child.size);
-            if (rc)
-                goto out;
-            for (int i = 0; i <= depth; i++)
-                if ((i < depth ? up[i].off : cur.off) == child.off) {
-                    rc = shell_error(-ELOOP, "%s: ISO9660 directory '%s' at byte %llu is its own "
-                                     "ancestor (a loop)", vol->dev, comp,
-                                     (unsigned long long)child.off);
-                    goto out;
-                }
-            if (depth == ISO_DEPTH_MAX) {
-                rc = -ENAMETOOLONG;
-                goto out;
-            }
-            up[depth++] = cur;
-            cur = child;
-        } else {
-            if (d->interleaved) {
-                rc = shell_error(-ENOTSUP, "%s: ISO9660 file '%s' is interleaved, which is not "
-                                 "supported", vol->dev, comp);
-                goto out;
-            }
-            for (size_t i = 0; i < d->nruns; i++) {
-                rc = check_on_media(vol, "file", comp, d->runs[i].disk_off, d->runs[i].len);
-                if (rc)
-                    goto out;
-            }
-            cur_dir = false;
-        }
-    }
-    *is_dir = cur_dir;
-    *off = cur.off;
-    *size = cur.size;
 out:
-    free(up);
-    free(rest);
-    free(next);
-    return rc;
+    if (d)
+        free(d->runs);
+    free(d);
+    if (rc) {
+        if (n)
+            walk_put(&n->wn);
+        return rc;
+    }
+    *out = &n->wn;
+    return 0;
 }
+
+static int walk_readlink(struct fs_volume *vol, struct fs_node *node, char *buf, size_t size)
+{
+    const struct iso_node *n = (const struct iso_node *)node;
+    (void)vol;
+    return strlcpy8(buf, n->target, size) < size ? 0 : -ENAMETOOLONG;
+}
+
+static const struct fs_walk_ops iso_walk = {
+    .root = walk_root,
+    .lookup = walk_lookup,
+    .readlink = walk_readlink,
+    .put = walk_put,
+};
 
 static int iso_open(struct fs_volume *vol, const char *path, struct fs_file **out)
 {
-    struct iso_dir *d;
+    struct fs_node *node;
+    struct iso_node *n;
     struct iso_file *f;
-    uint64_t off;
-    uint32_t size;
-    bool is_dir;
     int rc;
 
     if (!vol->drive)
         return -ENODEV;
-    d = calloc(1, sizeof(*d));
-    f = calloc(1, sizeof(*f));
-    if (!d || !f) {
-        rc = -ENOMEM;
-        goto err;
-    }
-    rc = iso_walk(vol, path, d, &is_dir, &off, &size);
+    rc = fs_walk(vol, &iso_walk, path, &node);
     if (rc)
-        goto err;
-    f->f.vol = vol;
-    f->f.is_dir = is_dir;
-    if (is_dir) {
-        f->path = strdup8(path);
-        if (!f->path) {
-            rc = -ENOMEM;
-            goto err;
-        }
-        f->f.size = size;
-        free(d->runs);
-        dir_init(d, vol, off, size);
-        d->runs = NULL;
-        d->nruns = d->cap = 0;
-        f->dir = d;
-        d = NULL;
-    } else {
-        f->f.size = d->size_total;
-        f->runs = d->runs;
-        f->nruns = d->nruns;
-        d->runs = NULL;
+        return rc;
+    n = (struct iso_node *)node;
+    f = calloc(1, sizeof(*f));
+    if (!f) {
+        walk_put(node);
+        return -ENOMEM;
     }
+    f->f.vol = vol;
+    f->f.is_dir = n->wn.kind == FS_NODE_DIR;
+    if (f->f.is_dir) {
+        f->path = strdup8(path);
+        f->dir = calloc(1, sizeof(*f->dir));
+        if (!f->path || !f->dir) {
+            free(f->path);
+            free(f->dir);
+            free(f);
+            walk_put(node);
+            return -ENOMEM;
+        }
+        f->f.size = n->size;
+        dir_init(f->dir, vol, n->off, n->size);
+    } else {
+        f->f.size = n->size_total;
+        f->runs = n->runs;
+        f->nruns = n->nruns;
+        n->runs = NULL;
+    }
+    walk_put(node);
     f->f.priv = f;
     *out = &f->f;
-    if (d)
-        free(d->runs);
-    free(d);
     return 0;
-err:
-    if (d)
-        free(d->runs);
-    free(d);
-    free(f);
-    return rc;
 }
 
 static int iso_read(struct fs_file *file, uint64_t off, void *buf, size_t len, size_t *got)
@@ -918,24 +872,20 @@ static int iso_read(struct fs_file *file, uint64_t off, void *buf, size_t len, s
 static void link_stat(struct iso_file *f, const char *name, struct fs_dirent *ent)
 {
     char *path = malloc(ISO_WALK_MAX), *saved = malloc(sizeof(shell.errmsg));
-    struct iso_dir *d = calloc(1, sizeof(*d));
-    uint64_t off;
-    uint32_t size;
-    bool is_dir;
+    struct fs_node *node;
     ent->size = 0;
     ent->is_dir = false;
-    if (path && saved && d &&
+    if (path && saved &&
         (size_t)snprintf(path, ISO_WALK_MAX, "%s/%s", f->path, name) < ISO_WALK_MAX) {
         strlcpy8(saved, shell.errmsg, sizeof(shell.errmsg));
-        if (iso_walk(f->f.vol, path, d, &is_dir, &off, &size) == 0) {
-            ent->is_dir = is_dir;
-            ent->size = is_dir ? size : d->size_total;
+        if (fs_walk(f->f.vol, &iso_walk, path, &node) == 0) {
+            const struct iso_node *n = (const struct iso_node *)node;
+            ent->is_dir = node->kind == FS_NODE_DIR;
+            ent->size = ent->is_dir ? n->size : n->size_total;
+            walk_put(node);
         }
         strlcpy8(shell.errmsg, saved, sizeof(shell.errmsg));
     }
-    if (d)
-        free(d->runs);
-    free(d);
     free(saved);
     free(path);
 }

@@ -104,6 +104,7 @@ struct frame {
 
 /* An open file or directory. */
 struct ntfs_file {
+    struct fs_node node;     /* first: fs_walk's view (id: the MFT record) */
     char *path;
     uint64_t recno;
     bool is_dir;
@@ -1196,6 +1197,8 @@ static int file_load(struct fs_volume *vol, uint64_t ref, const char *path, size
         goto fail;
     }
     nf->is_dir = (le16(rec + 0x16) & REC_IS_DIR) != 0;
+    nf->node.kind = nf->is_dir ? FS_NODE_DIR : FS_NODE_FILE;
+    nf->node.id = recno;
     if (nf->is_dir)
         rc = dir_load(vol, nf, rec);
     else if ((rc = attr_get(vol, recno, AT_DATA, "", &nf->data, rec, nf->path)) == -ENOENT)
@@ -1209,59 +1212,67 @@ fail:
     return rc;
 }
 
-/* Open path component by component from the root. */
-static int ntfs_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+/* ---- paths, by fs_walk ---- */
+
+static int walk_root(struct fs_volume *vol, struct fs_node **out)
 {
     struct ntfs_vol *nv = vol->priv;
-    struct ntfs_file *nf = NULL;
-    struct fs_file *f;
-    uint16_t name[256];
-    const char *p = path;
-    uint8_t *rec;
+    struct ntfs_file *nf;
+    uint8_t *rec = malloc(nv->rec_size);
     int rc;
-    if (!vol->drive)
-        return -ENODEV;
-    rec = malloc(nv->rec_size);
     if (!rec)
         return -ENOMEM;
     rc = file_load(vol, REC_ROOT, "/", 1, rec, &nf);
-    while (!rc) {
-        const char *end;
-        uint64_t ref = 0;
-        int n;
-        struct ntfs_file *child;
-        while (*p == '/')
-            p++;
-        if (!*p)
-            break;
-        for (end = p; *end && *end != '/'; end++)
-            ;
-        if (!nf->is_dir) {
-            rc = -ENOTDIR;
-            break;
-        }
-        n = name_to_utf16(p, (size_t)(end - p), name, ARRAY_SIZE(name));
-        if (n < 0) {
-            rc = -ENOENT;
-            break;
-        }
-        rc = dir_lookup(vol, nf, name, (size_t)n, &ref);
-        if (rc <= 0) {
-            rc = rc ? rc : -ENOENT;
-            break;
-        }
-        rc = file_load(vol, ref, path, (size_t)(end - path), rec, &child);
-        if (rc)
-            break;
-        file_free(nf);
-        nf = child;
-        p = end;
-    }
     free(rec);
-    if (rc) {
-        file_free(nf);
+    if (!rc)
+        *out = &nf->node;
+    return rc;
+}
+
+static int walk_lookup(struct fs_volume *vol, struct fs_node *dir, const char *name,
+                       const char *where, struct fs_node **out)
+{
+    struct ntfs_vol *nv = vol->priv;
+    struct ntfs_file *child;
+    uint16_t name16[256];
+    uint64_t ref = 0;
+    uint8_t *rec;
+    int n = name_to_utf16(name, strlen8(name), name16, ARRAY_SIZE(name16)), rc;
+    if (n < 0)
+        return -ENOENT; /* longer than any NTFS name */
+    rc = dir_lookup(vol, (struct ntfs_file *)dir, name16, (size_t)n, &ref);
+    if (rc <= 0)
+        return rc ? rc : -ENOENT;
+    rec = malloc(nv->rec_size);
+    if (!rec)
+        return -ENOMEM;
+    rc = file_load(vol, ref, where, strlen8(where), rec, &child);
+    free(rec);
+    if (!rc)
+        *out = &child->node;
+    return rc;
+}
+
+static void walk_put(struct fs_node *node) { file_free((struct ntfs_file *)node); }
+
+static const struct fs_walk_ops ntfs_walk = {
+    .root = walk_root,
+    .lookup = walk_lookup,
+    .put = walk_put,
+};
+
+static int ntfs_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+{
+    struct fs_node *node;
+    struct ntfs_file *nf;
+    struct fs_file *f;
+    int rc;
+    if (!vol->drive)
+        return -ENODEV;
+    rc = fs_walk(vol, &ntfs_walk, path, &node);
+    if (rc)
         return rc;
-    }
+    nf = (struct ntfs_file *)node;
     f = calloc(1, sizeof(*f));
     if (!f) {
         file_free(nf);

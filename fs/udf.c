@@ -102,6 +102,7 @@ struct udf_node {
 };
 
 struct udf_file {
+    struct fs_node wn;                /* first: fs_walk's view (id: the entry's location) */
     struct fs_file f;
     struct udf_node node;
     uint8_t *dir;                     /* directories: the contents, read on first readdir */
@@ -610,119 +611,118 @@ static int fid_next(struct fs_volume *vol, const uint8_t *dir, uint64_t size, si
 /* An entry's location for loop checks. */
 static uint64_t loc_key(uint16_t ref, uint32_t lbn) { return (uint64_t)ref << 32 | lbn; }
 
-static int udf_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+/* ---- paths, by fs_walk ---- */
+
+/* The entry at (ref, lbn) named name as a walk node. */
+static int node_new(struct fs_volume *vol, uint16_t ref, uint32_t lbn, const char *name,
+                    struct fs_node **out)
+{
+    struct udf_file *f = calloc(1, sizeof(*f));
+    int rc;
+    if (!f)
+        return -ENOMEM;
+    rc = read_node(vol, ref, lbn, name, &f->node);
+    if (rc) {
+        free(f->node.runs);
+        free(f);
+        return rc;
+    }
+    f->wn.kind = f->node.is_dir ? FS_NODE_DIR : FS_NODE_FILE;
+    f->wn.id = loc_key(ref, lbn);
+    utf8_copy(f->name, sizeof(f->name), name);
+    *out = &f->wn;
+    return 0;
+}
+
+static int walk_root(struct fs_volume *vol, struct fs_node **out)
 {
     struct udf_vol *uv = vol->priv;
-    uint64_t ancestors[UDF_DEPTH_MAX];
-    int depth = 0, rc;
-    char comp[FS_PATH_MAX];
+    return node_new(vol, uv->root_ref, uv->root_lbn, "/", out);
+}
+
+static int walk_lookup(struct fs_volume *vol, struct fs_node *dnode, const char *name,
+                       const char *where, struct fs_node **out)
+{
+    struct udf_vol *uv = vol->priv;
+    struct udf_file *d = (struct udf_file *)dnode;
+    struct udf_fid *fid = malloc(sizeof(*fid));
+    bool found = false, folded = false;
+    uint16_t fref = 0;
+    uint32_t flbn = 0;
+    size_t pos = 0;
+    uint8_t *dir;
+    int rc;
+    (void)where;
+    if (!fid)
+        return -ENOMEM;
+    /* the last directory searched is kept: a walk down one tree reads each once */
+    if (uv->dir_cache && uv->dir_cache_key == d->wn.id && uv->dir_cache_size == d->node.size) {
+        dir = uv->dir_cache;
+    } else {
+        rc = dir_load(vol, &d->node, d->name, &dir);
+        if (rc) {
+            free(fid);
+            return rc;
+        }
+        free(uv->dir_cache);
+        uv->dir_cache = dir;
+        uv->dir_cache_key = d->wn.id;
+        uv->dir_cache_size = d->node.size;
+    }
+    /* an exact match, else the first that differs only in case */
+    while ((rc = fid_next(vol, dir, d->node.size, &pos, d->name, fid)) == 1) {
+        if (strcmp8(fid->name, name) == 0) {
+            found = true;
+            fref = fid->ref;
+            flbn = fid->lbn;
+            break;
+        }
+        if (!folded && strcasecmp8(fid->name, name) == 0) {
+            folded = true;
+            fref = fid->ref;
+            flbn = fid->lbn;
+        }
+    }
+    free(fid);
+    if (rc < 0)
+        return rc;
+    if (!found && !folded)
+        return -ENOENT;
+    return node_new(vol, fref, flbn, name, out);
+}
+
+static void walk_put(struct fs_node *node)
+{
+    struct udf_file *f = (struct udf_file *)node;
+    free(f->node.runs);
+    free(f->dir);
+    free(f);
+}
+
+static const struct fs_walk_ops udf_walk = {
+    .root = walk_root,
+    .lookup = walk_lookup,
+    .put = walk_put,
+};
+
+static int udf_open(struct fs_volume *vol, const char *path, struct fs_file **out)
+{
+    struct fs_node *node;
     struct udf_file *f;
-    struct udf_fid *fid = NULL;
-    uint16_t ref = uv->root_ref;
-    uint32_t lbn = uv->root_lbn;
+    int rc;
 
     if (!vol->drive)
         return -ENODEV;
-    f = calloc(1, sizeof(*f));
-    fid = malloc(sizeof(*fid));
-    if (!f || !fid) {
-        rc = -ENOMEM;
-        goto err;
-    }
-    rc = read_node(vol, ref, lbn, "/", &f->node);
+    rc = fs_walk(vol, &udf_walk, path, &node);
     if (rc)
-        goto err;
-    strlcpy8(comp, "/", sizeof(comp));
-    while (*path) {
-        size_t n = 0, pos = 0;
-        uint8_t *dir;
-        bool found = false, folded = false;
-        uint16_t fref = 0;
-        uint32_t flbn = 0;
-        char prev[FS_PATH_MAX];
-        while (*path == '/')
-            path++;
-        while (path[n] && path[n] != '/')
-            n++;
-        if (n == 0)
-            break;
-        strlcpy8(prev, comp, sizeof(prev));
-        if (n >= sizeof(comp)) {
-            rc = -ENAMETOOLONG;
-            goto err;
-        }
-        memcpy(comp, path, n);
-        comp[n] = 0;
-        path += n;
-        if (!f->node.is_dir) {
-            rc = -ENOTDIR;
-            goto err;
-        }
-        if (depth == UDF_DEPTH_MAX) {
-            rc = -ENAMETOOLONG;
-            goto err;
-        }
-        ancestors[depth++] = loc_key(ref, lbn);
-        if (uv->dir_cache && uv->dir_cache_key == loc_key(ref, lbn) &&
-            uv->dir_cache_size == f->node.size) {
-            dir = uv->dir_cache;
-        } else {
-            rc = dir_load(vol, &f->node, prev, &dir);
-            if (rc)
-                goto err;
-            free(uv->dir_cache);
-            uv->dir_cache = dir;
-            uv->dir_cache_key = loc_key(ref, lbn);
-            uv->dir_cache_size = f->node.size;
-        }
-        /* an exact match, else the first that differs only in case */
-        while ((rc = fid_next(vol, dir, f->node.size, &pos, prev, fid)) == 1) {
-            if (strcmp8(fid->name, comp) == 0) {
-                found = true;
-                fref = fid->ref;
-                flbn = fid->lbn;
-                break;
-            }
-            if (!folded && strcasecmp8(fid->name, comp) == 0) {
-                folded = true;
-                fref = fid->ref;
-                flbn = fid->lbn;
-            }
-        }
-        if (rc < 0)
-            goto err;
-        if (!found && !folded) {
-            rc = -ENOENT;
-            goto err;
-        }
-        ref = fref;
-        lbn = flbn;
-        free(f->node.runs);
-        rc = read_node(vol, ref, lbn, comp, &f->node);
-        if (rc)
-            goto err;
-        if (f->node.is_dir)
-            for (int i = 0; i < depth; i++)
-                if (ancestors[i] == loc_key(ref, lbn)) {
-                    rc = shell_error(-ELOOP, "%s: UDF directory '%s' at block %u is its own "
-                                     "ancestor (a loop)", vol->dev, comp, lbn);
-                    goto err;
-                }
-    }
-    free(fid);
+        return rc;
+    f = (struct udf_file *)node;
     f->f.vol = vol;
     f->f.is_dir = f->node.is_dir;
     f->f.size = f->node.size;
     f->f.priv = f;
-    utf8_copy(f->name, sizeof(f->name), comp);
     *out = &f->f;
     return 0;
-err:
-    if (f)
-        free(f->node.runs);
-    free(f);
-    free(fid);
-    return rc;
 }
 
 static int udf_read(struct fs_file *file, uint64_t off, void *buf, size_t len, size_t *got)
