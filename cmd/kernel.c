@@ -8,6 +8,7 @@
  * LINUX_EFI_INITRD_MEDIA_GUID device path) only while the kernel starts, so
  * a later chainloader sees none.
  */
+#include "../disk/map.h"
 #include "../fs/fs.h"
 #include "../src/initrd.h"
 #include "../src/platform.h"
@@ -43,7 +44,7 @@ static int kernel_exec(struct cmd_args *a)
 {
     struct boot_loader l = { .name = "kernel", .boot = kernel_boot, .release = kernel_release };
     const char *arg, *path = NULL, *args = NULL;
-    char full[FS_PATH_MAX];
+    char full[FS_PATH_MAX], ram[1024], *cmdline = NULL;
     struct drive *d = NULL;
     int rc;
     if (a->first >= a->argc)
@@ -54,7 +55,19 @@ static int kernel_exec(struct cmd_args *a)
         return rc;
     if (a->first + 1 < a->argc)
         args = a->rawv[a->first + 1];
+    /* the RAM drives' sources follow the user's arguments (disk/map.h) */
+    rc = map_linux_args(ram, sizeof(ram));
+    if (rc)
+        return shell_error(rc, "kernel: the RAM drives' sources do not fit on a command line");
+    if (ram[0]) {
+        if (!(cmdline = malloc(strlen8(args ? args : "") + sizeof(ram))))
+            return -ENOMEM;
+        snprintf(cmdline, strlen8(args ? args : "") + sizeof(ram), "%s%s", args ? args : "",
+                 args ? ram : ram + 1);
+        args = cmdline;
+    }
     rc = boot_image_load("kernel", arg, d, path, args, &l.ctx);
+    free(cmdline);
     if (rc) {
         /* what boots next is what was asked for last, or nothing: not an older loader */
         boot_clear_loader();
@@ -73,5 +86,10 @@ COMMAND(kernel, kernel_exec, "kernel FILE [ARGS]",
         "Linux 5.8 on (older ones use initrd=\\FILE in ARGS, read from the kernel's own\n"
         "volume).\n"
         "RAM drives made by map --mem reach Linux as /dev/pmemN when its initramfs\n"
-        "loads the nfit and nd_pmem modules.",
+        "loads the nfit and nd_pmem modules. Map them before `kernel`: for each RAM\n"
+        "drive made from a file, ARGS get mapboot.ram=ADDR,BYTES,FORMAT,UUID,PATH\n"
+        "(its address and size, the image's format, its volume's UUID and path\n"
+        "there), which mapboot-save in the booted system uses to write it back; for\n"
+        "each raw image file mapped in place, mapboot.disk=MODE,UUID,PATH (MODE rw,\n"
+        "ro or fake), for an initramfs that loop-mounts the same file.",
         NULL);

@@ -32,6 +32,9 @@
 
 struct map_backing {
     char source[FS_PATH_MAX];
+    /* an image file's volume (its UUID, "-" without one) and path on it: map_linux_args */
+    char vol_uuid[40];
+    char vol_path[FS_PATH_MAX];
     char format[32];                   /* "raw", "gzip", "gzip+vhd", "drive" */
     uint64_t size;                     /* bytes of the image */
     /* the image file and the formats on it (image.h); NULL for drive sources */
@@ -793,6 +796,88 @@ static void describe(void)
     shell.errmsg[0] = 0;
 }
 
+/*
+ * Where the image file is, in terms the booted OS can use: its volume's UUID
+ * and its path there (map_linux_args). The root may change after the map,
+ * so this is kept now. Blocklists and network files have no such place.
+ */
+static void where_on_volume(struct map_backing *m, const char *source)
+{
+    char full[FS_PATH_MAX], dev[64];
+    const char *close;
+    struct fs_volume *vol;
+    size_t n;
+    if (fs_net_path(source) || fs_resolve(source, full, sizeof(full)) != 0 ||
+        !(close = strchr8(full, ')')) || close[1] != '/' ||
+        (n = (size_t)(close - full) + 1) >= sizeof(dev))
+        return;
+    memcpy(dev, full, n);
+    dev[n] = 0;
+    if (fs_volume_get(dev, &vol) != 0) {
+        shell.errmsg[0] = 0;
+        return;
+    }
+    if (fs_volume_uuid(vol, m->vol_uuid, sizeof(m->vol_uuid)) != 0)
+        strlcpy8(m->vol_uuid, "-", sizeof(m->vol_uuid));
+    strlcpy8(m->vol_path, close + 1, sizeof(m->vol_path));
+    shell.errmsg[0] = 0;
+}
+
+/* Append s to out (len bytes used) with bytes a command line cannot hold as %XX. */
+static bool arg_escape(char *out, size_t size, size_t *len, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     strchr8("/._-+~", (char)c);
+        if (*len + (plain ? 1 : 3) >= size)
+            return false;
+        if (plain) {
+            out[(*len)++] = (char)c;
+        } else {
+            out[(*len)++] = '%';
+            out[(*len)++] = hex[c >> 4];
+            out[(*len)++] = hex[c & 15];
+        }
+    }
+    out[*len] = 0;
+    return true;
+}
+
+int map_linux_args(char *out, size_t size)
+{
+    size_t len = 0;
+    if (!size)
+        return -E2BIG;
+    out[0] = 0;
+    for (struct drive *d = drive_first(); d; d = drive_next(d)) {
+        const struct map_backing *m = d->priv;
+        int n;
+        if (!drive_is_mapped(d) || !m->vol_path[0])
+            continue;
+        if (m->ram_phys && (d->flags & DRIVE_NFIT))
+            n = snprintf(out + len, size - len, " mapboot.ram=0x%llx,%llu,%s,%s,",
+                         (unsigned long long)m->ram_phys, (unsigned long long)m->size, m->format,
+                         m->vol_uuid);
+        else if (!m->ram_phys && strcmp8(m->format, "raw") == 0 && strcmp8(m->vol_uuid, "-") != 0)
+            /* in place: Linux can read the same file through a loop device */
+            n = snprintf(out + len, size - len, " mapboot.disk=%s,%s,",
+                         d->flags & DRIVE_FAKE_WRITE  ? "fake"
+                         : d->flags & DRIVE_READ_ONLY ? "ro"
+                                                      : "rw",
+                         m->vol_uuid);
+        else
+            continue;
+        if (n < 0 || (size_t)n >= size - len)
+            return -E2BIG;
+        len += (size_t)n;
+        if (!arg_escape(out, size, &len, m->vol_path))
+            return -E2BIG;
+    }
+    return 0;
+}
+
 int drive_map(const struct map_opts *o, struct drive **out)
 {
     struct map_backing *m;
@@ -846,6 +931,7 @@ int drive_map(const struct map_opts *o, struct drive **out)
             rc = shell_fail(rc, "map", o->source);
             goto fail;
         }
+        where_on_volume(m, o->source);
         m->size = m->img->size;
         if (m->size == 0) {
             rc = shell_error(-EINVAL, "map: %s is empty", o->source);

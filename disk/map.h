@@ -39,6 +39,20 @@ uint64_t drive_map_ram(const struct drive *d);
 /* The image's formats as disk/image.h names them ("raw", "gzip+vhd"), or "drive". */
 const char *drive_map_format(const struct drive *d);
 uint64_t drive_map_overlay_blocks(const struct drive *d);
+/*
+ * What the booted Linux needs to know of the RAM drives it finds as
+ * /dev/pmemN (tools/mapboot-save writes one back to its file): for each RAM
+ * drive made from a file and described in the NFIT, " mapboot.ram=ADDR,
+ * BYTES,FORMAT,UUID,PATH" (no spaces): its physical address and image size,
+ * the image's formats ("raw", "lz4", "gzip+vhd"), the UUID of the volume the
+ * file is on as blkid shows it ("-" for none), and its path there, bytes
+ * other than letters, digits and "/._-+~" as %XX. For each raw image file
+ * mapped in place, " mapboot.disk=MODE,UUID,PATH", MODE "rw", "ro" or "fake"
+ * (--fake-write): the booted system can loop-mount the same file (its
+ * initramfs: tools/mkramos-debian). Into out ("" for none); -E2BIG when it
+ * does not fit.
+ */
+int map_linux_args(char *out, size_t size);
 /* Bytes of free memory in the platform's map: what --mem can still take. */
 uint64_t map_free_memory(void);
 

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "../../disk/drive.h"
+#include "../../disk/map.h"
+#include "../../disk/nfit.h"
 #include "../../fs/fs.h"
 #include "../../src/platform.h"
 
@@ -207,6 +209,44 @@ TEST(fat_uuid_sets_result_variable)
     ok_str(run_script("uuid (hd2)\necho [%?_UUID%]"),
            "Error: uuid: (hd2): no filesystem found\n[1234-ABCD]\n");
     ok(strstr(run_script("set ?_UUID=x"), "Error") != NULL);
+    teardown();
+}
+
+/*
+ * kernel tells Linux where a RAM drive's image came from (disk/map.h,
+ * map_linux_args): the FAT serial as blkid writes it and the path on it,
+ * whatever the root was when the kernel was loaded.
+ */
+TEST(fat_kernel_gets_the_ram_drives_source)
+{
+    char want[128];
+    struct drive *d;
+    ok(setup());
+    host_acpi_reset();
+    nfit_forget();
+    run_script("root (hd0)\nmap --mem /frag.bin (hd)\nroot (hd1)\n"
+               "kernel (hd0)/spacer.bin console=ttyS0");
+    d = drive_by_number(0x83);
+    ok(d && (d->flags & DRIVE_NFIT));
+    if (d) {
+        snprintf(want, sizeof(want),
+                 "(hd0) /spacer.bin console=ttyS0 mapboot.ram=0x%llx,%u,raw,1234-ABCD,/frag.bin",
+                 (unsigned long long)drive_map_ram(d), FRAG_SIZE);
+        ok_str(host_image, want);
+    }
+    /* with --no-nfit Linux cannot see it, so nothing is said */
+    run_script("map --unmap=(hd3)\nmap --mem --no-nfit (hd0)/frag.bin (hd)\n"
+               "kernel (hd0)/spacer.bin console=ttyS0");
+    ok_str(host_image, "(hd0) /spacer.bin console=ttyS0");
+    run_script("map --unmap=(hd3)");
+    /* in place: the file, for a loop device, and how it was mapped */
+    run_script("map --fake-write (hd0)/frag.bin (hd)\nmap --read-only (hd0)/spacer.bin (hd)\n"
+               "map (hd0)/spacer.bin (hd)\nkernel (hd0)/spacer.bin");
+    ok_str(host_image, "(hd0) /spacer.bin mapboot.disk=fake,1234-ABCD,/frag.bin "
+                       "mapboot.disk=ro,1234-ABCD,/spacer.bin mapboot.disk=rw,1234-ABCD,/spacer.bin");
+    run_script("map --unmap=(hd3),(hd4),(hd5)");
+    host_acpi_reset();
+    nfit_forget();
     teardown();
 }
 

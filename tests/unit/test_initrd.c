@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../../disk/map.h"
+#include "../../disk/nfit.h"
 #include "../../src/initrd.h"
 
 static const char *const files[] = {
@@ -78,6 +80,35 @@ TEST(initrd_at_name_is_a_cpio_member)
     ok(system(cmd) == 0);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     ok(system(cmd) == 0);
+}
+
+/* The RAM drive's path on the kernel's command line: one word, bytes beyond ASCII as %XX. */
+TEST(initrd_kernel_ram_source_is_one_word)
+{
+    static const char *const more[] = {
+        "vmlinuz", "MZ not really a kernel",
+        "镜像 1/a,b%.img", "0123456789abcdef0123456789abcdef",
+        NULL,
+    };
+    char want[256];
+    struct drive *d;
+    setup();
+    test_bootdir(more);
+    host_acpi_reset();
+    nfit_forget();
+    ok_str(run_script("map --mem \"/镜像 1/a,b%.img\" (hd)\nkernel /vmlinuz"), "");
+    d = drive_by_number(0x80);
+    ok(d && (d->flags & DRIVE_NFIT));
+    if (d) {
+        /* the host's boot directory has no UUID: "-" */
+        snprintf(want, sizeof(want),
+                 "(bd) /vmlinuz mapboot.ram=0x%llx,32,raw,-,/%%E9%%95%%9C%%E5%%83%%8F%%201/"
+                 "a%%2Cb%%25.img", (unsigned long long)drive_map_ram(d));
+        ok_str(host_image, want);
+    }
+    run_script("map --unmap=(hd0)");
+    host_acpi_reset();
+    nfit_forget();
 }
 
 TEST(initrd_errors_name_the_file)
