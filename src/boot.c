@@ -92,57 +92,67 @@ static void net_url(const char *full, char *out, size_t size)
         strlcpy8(out, full, size);
 }
 
-/* The largest image read into memory to be loaded (a file over the network). */
+/* The largest image read into memory to be loaded (over the network, or not FAT). */
 #define BOOT_MEM_MAX (512u << 20)
 
 /*
- * Whether path on d fails to read (shell.errmsg then says where). The
- * firmware's LoadImage answers "not found" for a file it could not read
- * (EDK2 does, whatever the cause), and a bad block deserves its own words.
+ * Read full (any path mapboot reads) into memory and load it from there, its
+ * device path naming it as name. A read failure is an error said here
+ * (*reported set: "(hd1): read error at block 6100"); the load's own answer
+ * is returned for boot_image_load to put in words.
  */
-static bool unreadable(struct drive *d, const char *path)
+static int load_via_memory(const char *cmd, const char *what, const char *full,
+                           const char *name, const char *args, void **image, bool *reported)
 {
-    char full[FS_PATH_MAX];
-    struct fs_file *f;
-    uint8_t *buf;
-    uint64_t off = 0;
-    size_t got;
-    int rc = 0;
-    if (snprintf(full, sizeof(full), "%s%s", d->name, path) >= (int)sizeof(full) ||
-        fs_open(full, &f) != 0)
-        return false;
+    char *buf;
+    size_t len;
+    int rc;
     shell.errmsg[0] = 0;
-    buf = malloc(65536);
-    /* as much as a loader could be: BOOT_MEM_MAX, the largest image loaded from memory */
-    while (buf && off < MIN(fs_size(f), (uint64_t)BOOT_MEM_MAX) && !con_interrupted() &&
-           (rc = fs_read(f, off, buf, 65536, &got)) == 0 && got)
-        off += got;
+    rc = fs_read_all(full, &buf, &len, BOOT_MEM_MAX);
+    *reported = rc != 0;
+    if (rc == -E2BIG)
+        return shell_error(rc, "%s: %s is over %u MiB", cmd, what, BOOT_MEM_MAX >> 20);
+    if (rc && shell.errmsg[0] && !strstr8(shell.errmsg, what)) {
+        char why[sizeof(shell.errmsg)]; /* shell_error writes shell.errmsg */
+        strlcpy8(why, shell.errmsg, sizeof(why));
+        return shell_error(rc, "%s: %s: %s", cmd, what, why);
+    }
+    if (rc)
+        return shell_fail(rc, cmd, what);
+    rc = plat_image_load_mem(buf, len, name, args, image);
     free(buf);
-    fs_close(f);
-    return rc != 0 && shell.errmsg[0];
+    return rc;
 }
-
 
 int boot_image_load(const char *cmd, const char *what, struct drive *d, const char *path,
                     const char *args, void **image)
 {
     int rc;
+    bool reported = false;
     if (!d && path && fs_net_path(path)) {
         /* no firmware filesystem has it: the firmware loads (and judges) the bytes */
-        char *buf;
-        size_t len;
-        rc = fs_read_all(path, &buf, &len, BOOT_MEM_MAX);
-        if (rc == -E2BIG)
-            return shell_error(rc, "%s: %s is over %u MiB", cmd, what, BOOT_MEM_MAX >> 20);
-        if (rc)
-            return shell_fail(rc, cmd, what);
         char url[FS_PATH_MAX + 32];
         net_url(path, url, sizeof(url));
-        rc = plat_image_load_mem(buf, len, url, args, image);
-        free(buf);
+        rc = load_via_memory(cmd, what, path, url, args, image, &reported);
     } else {
         rc = plat_image_load(d, path, args, image);
+        /*
+         * The firmware reads FAT alone (EDK2), and its LoadImage says "not
+         * found" for a file it could not read as well. mapboot reads the file
+         * itself: a kernel on ext4, NTFS or exFAT loads from memory, as one
+         * over the network does (verified all the same), and a bad block is
+         * named.
+         */
+        if (rc == -ENOENT && path) {
+            char full[FS_PATH_MAX];
+            if (snprintf(full, sizeof(full), "%s%s", d ? d->name : "(bd)", path) >=
+                (int)sizeof(full))
+                return shell_error(-ENAMETOOLONG, "%s: %s: name too long", cmd, what);
+            rc = load_via_memory(cmd, what, full, full, args, image, &reported);
+        }
     }
+    if (reported)
+        return rc;
     enum plat_sb sb = plat_secure_boot();
     /* a refusal is final: never retried another way (DESIGN.md, Secure Boot) */
     if (rc == -EACCES && sb != SB_OFF)
@@ -158,11 +168,6 @@ int boot_image_load(const char *cmd, const char *what, struct drive *d, const ch
     if (rc == -ENOENT && !path)
         return shell_error(rc, "%s: the firmware finds no \\EFI\\BOOT\\BOOTX64.EFI on %s", cmd,
                            what);
-    if (rc == -ENOENT && d && unreadable(d, path)) {
-        char why[sizeof(shell.errmsg)];
-        strlcpy8(why, shell.errmsg, sizeof(why));
-        return shell_error(-EIO, "%s: %s: %s", cmd, what, why);
-    }
     if (rc)
         return shell_error(rc, "%s: the firmware cannot load %s: %s", cmd, what, err_str(rc));
     return 0;

@@ -57,6 +57,8 @@ extern char host_image[512];
  */
 extern int host_secure_boot;
 extern int host_image_fail;
+/* Fails plat_image_load alone (a file the firmware cannot load by its path: not FAT). */
+extern int host_image_path_fail;
 /*
  * The network (tests/host/net.c): with host_tcp_script set, connection i
  * (counted by host_tcp_opens, which tests reset) gets host_tcp_script[i]

@@ -1025,6 +1025,7 @@ int plat_acpi_uninstall(uintptr_t key)
 char host_image[512];
 int host_secure_boot = SB_OFF;
 int host_image_fail;
+int host_image_path_fail;
 
 enum plat_sb plat_secure_boot(void)
 {
@@ -1036,6 +1037,8 @@ int plat_image_load(struct drive *d, const char *path, const char *args, void **
     static int token;
     if (host_image_fail)
         return host_image_fail;
+    if (host_image_path_fail)
+        return host_image_path_fail;
     snprintf(host_image, sizeof(host_image), "%s %s%s%s", d ? d->name : "(bd)",
              path ? path : "/EFI/BOOT/BOOTX64.EFI", args && *args ? " " : "", args ? args : "");
     *image = &token;

@@ -43,6 +43,8 @@ void test_reset(void)
     shell.frame = NULL;
     shell.depth = 0;
     shell.where_file = NULL;
+    host_image_fail = 0; /* a failed check must not leave the next test's loads failing */
+    host_image_path_fail = 0;
     shell.retstr[0] = 0;
     strcpy(shell.root, "(bd)");
     strcpy(shell.cmd_path, SHELL_CMD_PATH);

@@ -111,6 +111,26 @@ TEST(initrd_kernel_ram_source_is_one_word)
     nfit_forget();
 }
 
+/*
+ * A kernel the firmware cannot load by its path (on ext4, NTFS, exFAT: the
+ * firmware reads FAT alone) is read by mapboot and loaded from memory.
+ */
+TEST(initrd_kernel_not_on_fat_loads_from_memory)
+{
+    setup();
+    host_image_path_fail = -ENOENT;
+    ok_str(run_script("kernel /vmlinuz root=/dev/pmem0p1\ninitrd /one.img\nboot"), "");
+    ok_str(host_image, "mem (bd)/vmlinuz (22 bytes, 4d5a) root=/dev/pmem0p1");
+    ok(host_initrd_len == 8); /* one.img, 5 bytes, padded: the initrd went with it */
+    /* a file that is not there is still "not found", not a load from memory */
+    ok(strstr(run_script("kernel /nosuch"), "kernel: /nosuch") != NULL);
+    /* what the firmware says of the bytes is said */
+    host_image_fail = -ENOEXEC;
+    ok(strstr(run_script("kernel /one.img"), "kernel: the firmware cannot load /one.img") != NULL);
+    host_image_fail = 0;
+    host_image_path_fail = 0;
+}
+
 TEST(initrd_errors_name_the_file)
 {
     setup();
