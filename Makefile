@@ -11,6 +11,7 @@
 #   make doc        doc/commands.md from the shell's help text
 #   make coverage   line coverage of the core by the host tests (clang)
 #   make fuzz-long FUZZ_SECONDS=1800   every fuzzer for that long, corpus kept
+#   make ramos-debian  build/ramos-debian.*: Debian 12 to boot from RAM (mmdebstrap)
 #
 # The same core (src/ cmd/ menu/ fs/ disk/) is compiled for UEFI with efi/
 # and for the Linux host with tests/host/.
@@ -66,7 +67,7 @@ HOST_OBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 ASAN_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(HOSTPLAT_SRCS))
 
 .PHONY: all efi host win payloads deps run test test-unit test-clang test-fuzz test-qemu \
-        clean esp fuzz bench sign usb-image deb doc coverage fuzz-long
+        clean esp fuzz bench sign usb-image deb doc coverage fuzz-long ramos-debian
 all: efi host payloads
 
 efi: $(BUILD)/BOOTX64.EFI
@@ -199,7 +200,8 @@ DEB_PKGS := gcc make binutils gnu-efi qemu-system-x86 ovmf mtools dosfstools cla
     libclang-rt-14-dev zlib1g-dev fdisk gdisk xorriso genisoimage exfatprogs exfat-fuse fuse3 ntfs-3g \
     e2fsprogs udftools grub-common grub-efi-amd64-bin dpkg-dev debian-archive-keyring lz4 \
     gzip qemu-utils cpio unifont libstb-dev libjpeg-turbo-progs sbsigntool shim-unsigned openssl \
-    nginx-light ipxe gcc-mingw-w64-x86-64-posix mingw-w64-x86-64-dev wine64 lintian
+    nginx-light ipxe gcc-mingw-w64-x86-64-posix mingw-w64-x86-64-dev wine64 lintian \
+    mmdebstrap fakeroot
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -224,6 +226,16 @@ $(BUILD)/ramos-root.img.gz: tools/fetch-linux tests/linux/mkramos-root tests/lin
 	tools/fetch-linux $(MAPBOOT_CACHE)
 	tests/linux/mkramos-root $(MAPBOOT_CACHE)/linux $(BUILD)/ramos-root.img
 	gzip -n -f $(BUILD)/ramos-root.img
+
+# RAMOS Debian: Debian 12 with systemd as a disk image to boot from RAM
+# (tools/mkramos-debian; README "RAMOS Debian"). The system is made by
+# mmdebstrap from Debian's archive once and kept in the cache; mapboot-save is
+# put into a copy of it each time. RAMOS_DEBIAN_OPTS: --size 2G, --hostname,
+# --packages a,b, --root-password PW (see the script).
+RAMOS_DEBIAN := $(BUILD)/ramos-debian
+ramos-debian: $(RAMOS_DEBIAN).img.lz4
+$(RAMOS_DEBIAN).img.lz4: tools/mkramos-debian tools/mapboot-save tools/mapboot-save.service
+	MAPBOOT_CACHE=$(MAPBOOT_CACHE) tools/mkramos-debian $(RAMOS_DEBIAN_OPTS) $(RAMOS_DEBIAN)
 
 # An ESP image: the binary at \EFI\BOOT\BOOTX64.EFI, the demo menu at
 # \efi\grub\menu.lst, the examples, the RAMOS demo image at \ramos\, and
@@ -250,13 +262,19 @@ sign: $(BUILD)/BOOTX64.EFI
 # The serial console on this terminal; RUN_DISPLAY="-display gtk -serial stdio" (or sdl)
 # shows the screen too, for the graphical menu.
 RUN_DISPLAY ?= -nographic
+# With build/ramos-debian.* (make ramos-debian), a second disk holds them
+# and the menu gets a "RAMOS Debian" entry; the guest then has 4 GiB.
 run: deps
 	$(MAKE) all $(BUILD)/esp.img
 	cp $(OVMF_VARS) $(BUILD)/run-vars.fd
-	qemu-system-x86_64 -machine q35 -accel tcg -m 512 $(RUN_DISPLAY) -no-reboot -net none \
+	@ramos=; if [ -f $(RAMOS_DEBIAN).img.lz4 ]; then \
+	    tools/mkramos-disk $(BUILD)/ramos-debian-disk.img $(RAMOS_DEBIAN) examples/ramos-debian.lst && \
+	    ramos="-m 4G -drive format=raw,file=$(BUILD)/ramos-debian-disk.img"; \
+	fi; \
+	set -x; qemu-system-x86_64 -machine q35 -accel tcg -m 512 $(RUN_DISPLAY) -no-reboot -net none \
 	    -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	    -drive if=pflash,format=raw,file=$(BUILD)/run-vars.fd \
-	    -drive format=raw,file=$(BUILD)/esp.img
+	    -drive format=raw,file=$(BUILD)/esp.img $$ramos
 
 # ---- getting mapboot onto a stick (README, "Install") ----
 # A disk image to dd onto a USB stick: GPT, a FAT32 ESP with mapboot, the
