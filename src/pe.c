@@ -12,7 +12,12 @@ unsigned pe_subsystem(const uint8_t *b, size_t len)
      * "PE\0\0", the 20-byte file header, then the optional header, whose
      * Subsystem is at byte 68 in both PE32 and PE32+ (magic 0x10b, 0x20b).
      */
-    if (pe > len || len - pe < 4 + 20 + 70 || memcmp(b + pe, "PE\0\0", 4) != 0)
+    /*
+     * The PE header follows the 64-byte DOS header (whose e_lfanew is at
+     * 0x3c): one folded into it is no image a linker writes, and reading
+     * the two as one is how a crafted header says two things at once.
+     */
+    if (pe < 0x40 || pe > len || len - pe < 4 + 20 + 70 || memcmp(b + pe, "PE\0\0", 4) != 0)
         return 0;
     b += pe + 24;
     if (!((b[0] == 0x0b && b[1] == 0x01) || (b[0] == 0x0b && b[1] == 0x02)))

@@ -119,6 +119,12 @@ TEST(pe_subsystem_corrupt_inputs)
     ok(pe_subsystem(b, n - 1) == 0);
     /* pe-shorter-than-dos-header */
     ok(pe_subsystem(b, 0x3f) == 0 && pe_subsystem(b, 0) == 0);
+    /* pe-header-inside-dos-header (fuzz_pe found it): e_lfanew 0x10, 121 bytes in all */
+    pe_image(b, sizeof(b), PE_SUBSYSTEM_APP);
+    memmove(b + 0x10, b + 0x40, 24 + 70);
+    b[0x3c] = 0x10;
+    ok(pe_subsystem(b, 0x10 + 24 + 70) == 0);
+    pe_image(b, sizeof(b), PE_SUBSYSTEM_APP);
     /* pe-no-mz */
     b[1] = 'X';
     ok(pe_subsystem(b, n) == 0);
