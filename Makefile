@@ -234,7 +234,8 @@ $(BUILD)/ramos-root.img.gz: tools/fetch-linux tests/linux/mkramos-root tests/lin
 # --packages a,b, --root-password PW (see the script).
 RAMOS_DEBIAN := $(BUILD)/ramos-debian
 ramos-debian: $(RAMOS_DEBIAN).img.lz4
-$(RAMOS_DEBIAN).img.lz4: tools/mkramos-debian tools/mapboot-save tools/mapboot-save.service
+$(RAMOS_DEBIAN).img.lz4: tools/mkramos-debian tools/mapboot-save tools/mapboot-save.service \
+    tools/ramos-initramfs/local-top tools/ramos-initramfs/local-bottom
 	MAPBOOT_CACHE=$(MAPBOOT_CACHE) tools/mkramos-debian $(RAMOS_DEBIAN_OPTS) $(RAMOS_DEBIAN)
 
 # An ESP image: the binary at \EFI\BOOT\BOOTX64.EFI, the demo menu at

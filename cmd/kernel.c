@@ -40,33 +40,44 @@ static void kernel_release(void *ctx)
     initrd_reset(false);
 }
 
+/* Linux's command line on x86 (COMMAND_LINE_SIZE): longer is cut off. */
+#define LINUX_CMDLINE_MAX 2048u
+
 static int kernel_exec(struct cmd_args *a)
 {
     struct boot_loader l = { .name = "kernel", .boot = kernel_boot, .release = kernel_release };
     const char *arg, *path = NULL, *args = NULL;
-    char full[FS_PATH_MAX], ram[1024], *cmdline = NULL;
+    char full[FS_PATH_MAX], ram[LINUX_CMDLINE_MAX], *cmdline = NULL;
     struct drive *d = NULL;
+    size_t n;
     int rc;
     if (a->first >= a->argc)
         return shell_error(-EINVAL, "kernel: missing file");
     arg = a->argv[a->first];
-    rc = boot_file("kernel", arg, full, sizeof(full), &d, &path);
-    if (rc)
-        return rc;
     if (a->first + 1 < a->argc)
         args = a->rawv[a->first + 1];
-    /* the RAM drives' sources follow the user's arguments (disk/map.h) */
-    rc = map_linux_args(ram, sizeof(ram));
-    if (rc)
-        return shell_error(rc, "kernel: the RAM drives' sources do not fit on a command line");
-    if (ram[0]) {
-        if (!(cmdline = malloc(strlen8(args ? args : "") + sizeof(ram))))
-            return -ENOMEM;
-        snprintf(cmdline, strlen8(args ? args : "") + sizeof(ram), "%s%s", args ? args : "",
-                 args ? ram : ram + 1);
-        args = cmdline;
+    n = strlen8(args ? args : "");
+    /*
+     * The RAM drives' sources follow the user's arguments (disk/map.h). What
+     * Linux would cut off is left out whole, with a warning: the kernel
+     * boots all the same, only mapboot-save cannot find them.
+     */
+    if (map_linux_args(ram, sizeof(ram)) != 0 ||
+        (ram[0] && n + strlen8(ram) >= LINUX_CMDLINE_MAX)) {
+        shell_warn("kernel: the RAM drives' sources do not fit on Linux's command line "
+                   "(%u bytes): mapboot-save will not find them", LINUX_CMDLINE_MAX);
+        ram[0] = 0;
     }
-    rc = boot_image_load("kernel", arg, d, path, args, &l.ctx);
+    if (ram[0] && !(cmdline = malloc(n + strlen8(ram) + 1)))
+        rc = -ENOMEM;
+    else if ((rc = boot_file("kernel", arg, full, sizeof(full), &d, &path)) == 0) {
+        if (cmdline) {
+            snprintf(cmdline, n + strlen8(ram) + 1, "%s%s", args ? args : "",
+                     args ? ram : ram + 1);
+            args = cmdline;
+        }
+        rc = boot_image_load("kernel", arg, d, path, args, &l.ctx);
+    }
     free(cmdline);
     if (rc) {
         /* what boots next is what was asked for last, or nothing: not an older loader */

@@ -2,7 +2,7 @@
 # small sysfs tree saying where it is, and real volumes on loop devices (as
 # the other setups here, root is needed): an ext4 one it mounts itself, an
 # NTFS one already mounted (ntfs-3g; the image uses the kernel's ntfs3, which
-# this machine lacks). Raw, lz4 and gzip images, a path with a space and
+# this machine lacks), an exFAT one through FUSE. Raw, lz4 and gzip images, a path with a space and
 # Chinese in it, --list and --dry-run, and the refusals: every failure leaves
 # the image as it was and no temporary file beside it.
 . "$(dirname "$0")/lib.sh"
@@ -12,6 +12,7 @@ cd "$WORK"
 loops=
 cleanup() {
     mountpoint -q ntfs.mnt 2>/dev/null && fusermount -u ntfs.mnt
+    mountpoint -q exfat.mnt 2>/dev/null && fusermount -u exfat.mnt
     for l in $loops; do losetup -d "$l" 2>/dev/null; done
 }
 trap cleanup EXIT
@@ -106,3 +107,20 @@ out=$(save "$(ram raw $NTFS '/%E9%95%9C%E5%83%8F%201/d%2Ce.img')" "" 2>&1)
 check_grep ramos_save_ntfs_escaped_path "$out" "saved: /镜像 1/d,e.img"
 check ramos_save_ntfs_bytes "$(sha <"ntfs.mnt/镜像 1/d,e.img")" "$want"
 check ramos_save_ntfs_still_mounted "$(findmnt -n -o TARGET --source "$nt" | wc -l)" "1"
+
+# exFAT (a stick's data partition), mounted through FUSE here; a temporary
+# file that a save cut short left beside the image is cleared
+truncate -s 32M exfat.img
+mkfs.exfat exfat.img >/dev/null 2>&1
+ex=$(losetup -f --show exfat.img) && loops="$loops $ex"
+EXFAT=$(blkid -o value -s UUID "$ex") # mkfs.exfat here cannot be given one
+mkdir -p exfat.mnt
+mount.exfat-fuse "$ex" exfat.mnt >/dev/null 2>&1
+mkdir -p exfat.mnt/ramos
+echo old >exfat.mnt/ramos/f.img
+echo partial >exfat.mnt/ramos/.f.img.mapboot-save.12345
+out=$(save "$(ram raw $EXFAT /ramos/f.img)" "" 2>&1)
+check_grep ramos_save_exfat "$out" "saved: /ramos/f.img"
+check ramos_save_exfat_bytes "$(sha <exfat.mnt/ramos/f.img)" "$want"
+check ramos_save_stale_temporary_cleared "$(ls -a exfat.mnt/ramos | grep -c mapboot-save)" "0"
+fusermount -u exfat.mnt

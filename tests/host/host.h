@@ -59,6 +59,8 @@ extern int host_secure_boot;
 extern int host_image_fail;
 /* Fails plat_image_load alone (a file the firmware cannot load by its path: not FAT). */
 extern int host_image_path_fail;
+/* Fails plat_image_load_mem alone. */
+extern int host_image_mem_fail;
 /*
  * The network (tests/host/net.c): with host_tcp_script set, connection i
  * (counted by host_tcp_opens, which tests reset) gets host_tcp_script[i]

@@ -1026,6 +1026,7 @@ char host_image[512];
 int host_secure_boot = SB_OFF;
 int host_image_fail;
 int host_image_path_fail;
+int host_image_mem_fail;
 
 enum plat_sb plat_secure_boot(void)
 {
@@ -1051,6 +1052,8 @@ int plat_image_load_mem(const void *buf, size_t len, const char *url, const char
     static int token;
     if (host_image_fail)
         return host_image_fail;
+    if (host_image_mem_fail)
+        return host_image_mem_fail;
     snprintf(host_image, sizeof(host_image), "mem %s (%zu bytes, %02x%02x)%s%s", url, len,
              len > 0 ? ((const uint8_t *)buf)[0] : 0, len > 1 ? ((const uint8_t *)buf)[1] : 0,
              args && *args ? " " : "", args ? args : "");

@@ -45,6 +45,7 @@ void test_reset(void)
     shell.where_file = NULL;
     host_image_fail = 0; /* a failed check must not leave the next test's loads failing */
     host_image_path_fail = 0;
+    host_image_mem_fail = 0;
     shell.retstr[0] = 0;
     strcpy(shell.root, "(bd)");
     strcpy(shell.cmd_path, SHELL_CMD_PATH);

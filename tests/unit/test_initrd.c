@@ -106,6 +106,17 @@ TEST(initrd_kernel_ram_source_is_one_word)
                  "a%%2Cb%%25.img", (unsigned long long)drive_map_ram(d));
         ok_str(host_image, want);
     }
+    /* what Linux would cut off (2048 bytes) is left out whole, with a warning */
+    {
+        static char line[2100];
+        const char *out;
+        memcpy(line, "kernel /vmlinuz x=", 18);
+        memset(line + 18, 'y', 2000);
+        line[2018] = 0;
+        out = run_script(line);
+        ok(strstr(out, "Warning: kernel: the RAM drives' sources do not fit") != NULL);
+        ok(strstr(host_image, "mapboot.ram") == NULL && strstr(host_image, "yyy") != NULL);
+    }
     run_script("map --unmap=(hd0)");
     host_acpi_reset();
     nfit_forget();
@@ -124,10 +135,11 @@ TEST(initrd_kernel_not_on_fat_loads_from_memory)
     ok(host_initrd_len == 8); /* one.img, 5 bytes, padded: the initrd went with it */
     /* a file that is not there is still "not found", not a load from memory */
     ok(strstr(run_script("kernel /nosuch"), "kernel: /nosuch") != NULL);
-    /* what the firmware says of the bytes is said */
-    host_image_fail = -ENOEXEC;
+    /* what the firmware says of the bytes read here is said, and nothing stays loaded */
+    host_image_mem_fail = -ENOEXEC;
     ok(strstr(run_script("kernel /one.img"), "kernel: the firmware cannot load /one.img") != NULL);
-    host_image_fail = 0;
+    ok(strstr(run_script("boot"), "nothing to boot") != NULL);
+    host_image_mem_fail = 0;
     host_image_path_fail = 0;
 }
 
