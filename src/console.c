@@ -184,6 +184,11 @@ bool con_is_screen(void)
     return ncaptures == 0;
 }
 
+bool con_discarding(void)
+{
+    return ncaptures > 0 && captures[ncaptures - 1].discard;
+}
+
 void con_set_normal(void)
 {
     scr_set_attr(con_color_normal);

@@ -28,6 +28,8 @@ int con_capture_begin(bool discard);
 char *con_capture_end(size_t *len, bool *truncated);
 /* True when output goes to the screen (not captured or discarded). */
 bool con_is_screen(void);
+/* True when the innermost capture is a discard ('> nul'): what is written now is lost. */
+bool con_discarding(void);
 
 /*
  * Bytes written to the screen so far, and that count when the last key was

@@ -13,7 +13,7 @@
 #include "shell.h"
 
 struct shell_state shell = { .errorcheck = true, .debug = 1, .root = "(bd)",
-                             .cmd_path = SHELL_CMD_PATH, .report_defer_nest = -1 };
+                             .cmd_path = SHELL_CMD_PATH };
 uint64_t shell_menu_us;
 
 TABLE_DEFINE(const struct command, commands);
@@ -69,6 +69,39 @@ static void print_where(void)
 {
     if (shell.where_file)
         con_printf("%s:%d: ", shell.where_file, shell.where_line);
+}
+
+/*
+ * Say an error line, "FILE:LINE: Error: ...". Every error the runner says
+ * goes through here so that `> nul` cannot swallow it: while output is
+ * discarded the line is kept in shell.held_error instead (the last one
+ * wins: it is the one that stopped the command), and run_part shows it once
+ * the redirection is over, if nothing tested the failure. An iftitle
+ * condition only answers: what it says there is dropped, never held.
+ */
+static void say_error(const char *fmt, ...) MB_PRINTF(1, 2);
+static void say_error(const char *fmt, ...)
+{
+    char line[sizeof(shell.held_error)];
+    size_t n = 0, room = sizeof(line) - 1; /* one byte kept for the line end */
+    va_list ap;
+    line[0] = 0;
+    if (shell.where_file)
+        snprintf(line, room, "%s:%d: ", shell.where_file, shell.where_line);
+    n = strlen8(line);
+    snprintf(line + n, room - n, "Error: ");
+    n = strlen8(line);
+    va_start(ap, fmt);
+    vsnprintf(line + n, room - n, fmt, ap);
+    va_end(ap);
+    n = strlen8(line);
+    /* a message cut short still ends its line */
+    line[n] = '\n';
+    line[n + 1] = 0;
+    if (!con_discarding())
+        con_puts(line);
+    else if (!shell.in_iftitle)
+        strlcpy8(shell.held_error, line, sizeof(shell.held_error));
 }
 
 void shell_warn(const char *fmt, ...)
@@ -336,11 +369,10 @@ int script_load(const char *path, struct script **out)
 
 static void report(const char *name, int rc)
 {
-    print_where();
     if (shell.errmsg[0])
-        con_printf("Error: %s\n", shell.errmsg);
+        say_error("%s", shell.errmsg);
     else
-        con_printf("Error: %s: %s\n", name, err_str(rc));
+        say_error("%s: %s", name, err_str(rc));
 }
 
 /* Is cand a file (not a directory)? Its resolved path goes to out. */
@@ -467,8 +499,7 @@ int shell_exec_argv(int argc, char **argv, char **rawv)
     shell.nest--;
     if (!cmd && rc == 1) {
         /* grub4dos prints this and carries on: errnum stays 0, the value is false */
-        print_where();
-        con_printf("Error: unknown command '%s'\n", argv[0]);
+        say_error("unknown command '%s'", argv[0]);
         shell.errnum = 0;
         shell.retval = 0;
         shell.err_printed = true;
@@ -476,18 +507,15 @@ int shell_exec_argv(int argc, char **argv, char **rawv)
     }
 done:
     if (rc < 0) {
-        if (!shell.err_printed && shell.report_defer_nest == shell.nest) {
-            shell.report_deferred = true;
-            strlcpy8(shell.report_deferred_cmd, argv[0], sizeof(shell.report_deferred_cmd));
-        } else if (!shell.err_printed) {
+        if (!shell.err_printed)
             report(argv[0], rc);
-        }
         shell.err_printed = true;
         shell.errnum = -rc;
         shell.retval = 0;
         return rc;
     }
     shell.errnum = 0;
+    shell.held_error[0] = 0; /* a later success: an earlier failure did not stop anything */
     if (!shell.retval_set)
         shell.retval = rc;
     return rc;
@@ -652,7 +680,6 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
     char *joined = NULL;
     const char *target = p->redir ? skip_ws(p->redir) : NULL;
     bool redirect = target != NULL;
-    int saved_defer;
 
     if (extra && *extra) {
         /* grub4dos appends the piped text; a space only when the command has no arguments */
@@ -691,20 +718,16 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
             return rc;
         }
     }
-    saved_defer = shell.report_defer_nest;
     if (redirect && is_nul(target))
-        shell.report_defer_nest = shell.nest;
-    shell.report_deferred = false;
+        shell.held_error[0] = 0; /* this redirection holds its own errors */
     rc = shell_exec_argv(argc, argv, rawv);
-    shell.report_defer_nest = saved_defer;
     if (capture || redirect) {
         size_t len = 0;
         bool lost = false;
         char *out = con_capture_end(&len, &lost);
         if (lost && !(redirect && is_nul(target))) {
             /* never write or pipe on part of the output as if it were all */
-            print_where();
-            con_printf("Error: the output of '%s' is too large to redirect or pipe\n", argv[0]);
+            say_error("the output of '%s' is too large to redirect or pipe", argv[0]);
             free(out);
             out = NULL;
             rc = -E2BIG;
@@ -713,8 +736,7 @@ static int run_piece(struct piece *p, const char *extra, bool capture, char **ca
         if (redirect && !is_nul(target) && out) {
             int wrc = redirect_write(target, p->append, out, len);
             if (wrc < 0) {
-                print_where();
-                con_printf("Error: cannot write %s: %s\n", target, err_str(wrc));
+                say_error("cannot write %s: %s", target, err_str(wrc));
                 rc = wrc;
                 shell.errnum = -wrc;
             }
@@ -743,6 +765,22 @@ static int line_failed(int rc, bool *untested)
     shell.errnum = -rc;
     *untested = true;
     return rc;
+}
+
+/*
+ * After a piece ran: a `CMD > nul` that failed with nothing testing it shows
+ * its held error now that the output is back on the screen, as grub4dos'
+ * print_error does, when errorcheck is on (`errorcheck off` + `> nul` is how
+ * grub4dos menus probe quietly). Inside an outer `> nul` the error stays
+ * held for that one.
+ */
+static void show_held_error(const struct piece *p, int rc)
+{
+    if (con_discarding())
+        return;
+    if (rc < 0 && p->redir && is_nul(skip_ws(p->redir)) && shell.errorcheck)
+        con_puts(shell.held_error);
+    shell.held_error[0] = 0;
 }
 
 /*
@@ -781,6 +819,8 @@ static int run_part(const char *part, size_t len, bool *untested)
         bool truth;
         char *out = NULL;
         shell.err_printed = false;
+        if (!con_discarding())
+            shell.held_error[0] = 0; /* held by an earlier line: not this one's */
         rc = run_piece(&pc[i], piped, pc[i].op == OP_PIPE, &out);
         free(piped);
         piped = NULL;
@@ -789,6 +829,7 @@ static int run_part(const char *part, size_t len, bool *untested)
             break;
         }
         if (pc[i].op == OP_PIPE) {
+            show_held_error(&pc[i], rc); /* before the consumer says anything */
             piped = out;
             i++;
             continue;
@@ -803,6 +844,7 @@ static int run_part(const char *part, size_t len, bool *untested)
             bool want = pc[i].op == OP_AND || pc[i].op == OP_AND_SEG;
             /* the test looked at the result, so its error is handled */
             shell.errnum = 0;
+            shell.held_error[0] = 0;
             if (truth == want) {
                 i++;
                 break;
@@ -821,17 +863,10 @@ static int run_part(const char *part, size_t len, bool *untested)
         case OP_END:
         default:
             *untested = rc < 0;
-            /*
-             * `CMD > nul` failed and nothing tested it: its error shows now,
-             * as grub4dos' print_error does, when errorcheck is on
-             * (`errorcheck off` + `> nul` is how grub4dos menus probe quietly)
-             */
-            if (rc < 0 && shell.report_deferred && shell.errorcheck)
-                report(shell.report_deferred_cmd, rc);
+            show_held_error(&pc[i], rc);
             i = n;
             break;
         }
-        shell.report_deferred = false;
     }
     free(piped);
     free_pieces(pc, n);
@@ -930,9 +965,7 @@ static int run_frame(struct frame *f)
         }
         if (f->s->match[f->pc] == MATCH_BROKEN) {
             /* unbalanced braces: running on would mean guessing which lines to skip */
-            print_where();
-            con_printf("Error: %s\n", t[0] == '}' ? "'}' without a matching '{'"
-                                                  : "'{' is not closed");
+            say_error("%s", t[0] == '}' ? "'}' without a matching '{'" : "'{' is not closed");
             shell.err_printed = true;
             shell.errnum = ESYNTAX;
             return -ESYNTAX;
@@ -977,8 +1010,7 @@ static int run_frame(struct frame *f)
                 return -ECANCELED;
             }
             if (to < 0) {
-                print_where();
-                con_printf("Error: cannot find the batch label '%s'\n", shell.flow_label);
+                say_error("cannot find the batch label '%s'", shell.flow_label);
                 shell.errnum = ENOENT;
                 shell.err_printed = true; /* the caller must not report it again */
                 return -ENOENT;

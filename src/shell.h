@@ -181,13 +181,12 @@ struct shell_state {
     bool err_printed;        /* the current failure was reported already */
     /*
      * `CMD > nul`: the output goes, the error stays (grub4dos prints it once
-     * the output is back on the screen). The error of the command run at
-     * nesting report_defer_nest (-1: none) is held for after the redirection;
-     * report_deferred says one is held, for report_deferred_cmd.
+     * the output is back on the screen). The last error line said while
+     * output was discarded, with its file and line, is kept here; a success
+     * clears it, and the runner shows it after the redirection when nothing
+     * tested the failure (see say_error in interp.c).
      */
-    int report_defer_nest;
-    bool report_deferred;
-    char report_deferred_cmd[32];
+    char held_error[1024];
     bool in_iftitle;         /* evaluating an iftitle condition: no output commands */
     struct frame *frame;     /* innermost running script, NULL at the prompt */
     int depth;               /* nesting of scripts and calls */

@@ -100,9 +100,76 @@ TEST(op_redirect_nul_keeps_errors)
     ok(shell.errnum == 0);
     /* at the prompt too, once */
     ok_str(run_script("errorcheck on\ncat /nosuch > nul"), "Error: cat: /nosuch: not found\n");
-    /* an error inside a batch run with > nul is the batch's own output: hidden */
+    /* a batch run with > nul that fails, tested: its output and its error go */
     test_bootdir((const char *const[]){ "inner.bat", "!BAT\necho inside\ncat /nosuch\n", NULL });
     ok_str(run_script("!BAT\n/inner.bat > nul || echo inner failed"), "inner failed\n");
+}
+
+/*
+ * The error of a command run by a command, a call or a batch file under
+ * `> nul` is held too, with the file and line where it was said.
+ * Regression: only a command run directly by the redirected piece was
+ * held, so these failed without a word.
+ */
+TEST(op_redirect_nul_keeps_nested_errors)
+{
+    test_bootdir((const char *const[]){ "x", "x", "inner.bat", "!BAT\necho inside\ncat /nosuch\n",
+                                        "braces.bat", "!BAT\nif 1==1 {\necho a\n", NULL });
+    ok_str(run_script("!BAT\nif exist /x cat /nosuch > nul\necho b"),
+           "test.bat:2: Error: cat: /nosuch: not found\n");
+    ok_str(run_script("!BAT\ncall :sub > nul\necho b\ngoto :eof\n:sub\necho x\ncat /nosuch\n"),
+           "test.bat:7: Error: cat: /nosuch: not found\n");
+    ok_str(run_script("!BAT\n/inner.bat > nul\necho b"),
+           "(bd)/inner.bat:3: Error: cat: /nosuch: not found\n");
+    /* errors said by the runner, not by a command */
+    ok_str(run_script("!BAT\ncall :nolabel > nul\necho b"),
+           "test.bat:2: Error: cannot find the batch label ':nolabel'\n");
+    ok(strstr(run_script("!BAT\n/braces.bat > nul\necho b"), "'{' is not closed\n") != NULL);
+    ok(strstr(run_script("!BAT\n/braces.bat > nul\necho b"), "\nb") == NULL);
+    /* errorcheck off: a quiet probe, as before */
+    ok_str(run_script("!BAT\nerrorcheck off\n/inner.bat > nul\ncall :nolabel > nul\necho b"), "b\n");
+    run_script("errorcheck on");
+    /* tested: handled, nothing shown, also when the test is inside */
+    ok_str(run_script("!BAT\nif exist /x cat /nosuch > nul || echo t"), "t\n");
+    ok_str(run_script("!BAT\ncall :sub > nul\necho b\ngoto :eof\n:sub\ncat /nosuch || echo t\n"),
+           "b\n");
+}
+
+/*
+ * Which error a `> nul` shows: the one that stopped the command, once,
+ * before anything that follows says a word.
+ */
+TEST(op_redirect_nul_holds_the_right_error)
+{
+    /* a failure the batch let pass is not the one that stopped it */
+    test_bootdir((const char *const[]){
+        "two.bat", "!BAT\nerrorcheck off\ncat /first\nerrorcheck on\ncat /second\n", NULL });
+    ok_str(run_script("!BAT\n/two.bat > nul\necho b"),
+           "(bd)/two.bat:5: Error: cat: /second: not found\n");
+    /* a failure that a later success let pass is not shown at all */
+    ok_str(run_script("!BAT\ncall :sub > nul\necho b\ngoto :eof\n:sub\nerrorcheck off\n"
+                      "cat /first\nerrorcheck on\necho fine\n"),
+           "b\n");
+    /* a piped producer's error comes before the consumer's output */
+    ok_str(run_script("cat /nosuch > nul | echo after"), "Error: cat: /nosuch: not found\nafter\n");
+    /* held once: the next failure at the prompt shows only its own */
+    ok_str(run_script("cat /one > nul"), "Error: cat: /one: not found\n");
+    ok_str(run_script("cat /two > nul"), "Error: cat: /two: not found\n");
+    ok_str(run_script("calc 0 > nul"), "");
+    /* a message longer than the line kept still ends its line */
+    {
+        static char text[1400];
+        const char *out;
+        size_t n;
+        memset(text, 0, sizeof(text));
+        strcpy(text, "cat /");
+        memset(text + 5, 'a', 1200);
+        strcat(text, " > nul ;; echo next");
+        out = run_script(text);
+        n = strlen(out);
+        ok(strncmp(out, "Error: ", 7) == 0);
+        ok(n > 6 && strcmp(out + n - 6, "\nnext\n") == 0);
+    }
 }
 
 /* Regression: blanks between the target and the next operator. */

@@ -174,6 +174,25 @@ TEST(menu_iftitle_is_silent_and_never_waits)
     menu_free(m);
 }
 
+/*
+ * A condition's error is an answer (false), not an error to show later.
+ * Regression: it was held as under `> nul`, and the next failing command
+ * at the prompt showed it again.
+ */
+TEST(menu_iftitle_error_is_not_held)
+{
+    struct menu *m = parse("iftitle [cat /nosuch] A\necho a\niftitle [call :nolabel] B\necho b\n");
+    host_output_reset();
+    host_capture_output = true;
+    menu_init(m);
+    host_capture_output = false;
+    ok(!host_out || strstr(host_out, "Error") == NULL);
+    ok(!m->entries[0].visible);
+    ok(shell.held_error[0] == 0);
+    ok_str(run_script("cat /other > nul"), "Error: cat: /other: not found\n");
+    menu_free(m);
+}
+
 /* The manual: an empty [] acts as title. Regression: it used to depend on the last command. */
 TEST(menu_iftitle_empty_condition)
 {
