@@ -815,27 +815,13 @@ static const struct fs_walk_ops exfat_walk = {
 
 static int exfat_open(struct fs_volume *vol, const char *path, struct fs_file **out)
 {
-    struct fs_node *node;
-    struct ex_file *xf;
-    struct fs_file *f;
     int rc;
-
     if (!vol->drive)
         return -ENODEV;
-    rc = fs_walk(vol, &exfat_walk, path, &node);
-    if (rc)
-        return rc;
-    xf = (struct ex_file *)node;
-    f = calloc(1, sizeof(*f));
-    if (!f) {
-        file_free(xf);
-        return -ENOMEM;
-    }
-    f->size = xf->is_dir ? 0 : xf->size;
-    f->is_dir = xf->is_dir;
-    f->priv = xf;
-    *out = f;
-    return 0;
+    rc = fs_walk_open(vol, &exfat_walk, path, out);
+    if (!rc && !(*out)->is_dir)
+        (*out)->size = ((struct ex_file *)(*out)->priv)->size;
+    return rc;
 }
 
 static int exfat_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *got)

@@ -842,40 +842,24 @@ static const struct fs_walk_ops ext_walk = {
     .put = walk_put,
 };
 
-/* Walk path to its inode, into in (whose raw buffer the caller owns). */
-static int walk_path(struct fs_volume *vol, const char *path, struct ext_inode *in)
-{
-    struct ext_vol *ev = vol->priv;
-    struct fs_node *node;
-    uint8_t *raw = in->raw;
-    int rc = fs_walk(vol, &ext_walk, path, &node);
-    if (rc)
-        return rc;
-    *in = ((struct ext_node *)node)->in;
-    in->raw = raw;
-    memcpy(raw, ((struct ext_node *)node)->in.raw, ev->inode_size);
-    walk_put(node);
-    return 0;
-}
-
 static int ext_open(struct fs_volume *vol, const char *path, struct fs_file **out)
 {
-    struct ext_vol *ev = vol->priv;
-    struct ext_inode in;
+    struct fs_node *node;
+    struct ext_inode *in;
     struct ext_file *f;
     int rc;
     if (!vol->drive)
         return -ENODEV;
-    in.raw = malloc(ev->inode_size);
-    if (!in.raw)
-        return -ENOMEM;
-    rc = walk_path(vol, path, &in);
-    if (!rc && (in.mode & S_IFMT) != S_IFDIR && (in.mode & S_IFMT) != S_IFREG)
+    rc = fs_walk(vol, &ext_walk, path, &node);
+    if (rc)
+        return rc;
+    in = &((struct ext_node *)node)->in;
+    if ((in->mode & S_IFMT) != S_IFDIR && (in->mode & S_IFMT) != S_IFREG)
         rc = shell_error(-ENOTSUP, "%s: ext %s is not a regular file or directory (mode %06o)",
-                         vol->dev, path, in.mode);
+                         vol->dev, path, in->mode);
     if (!rc)
-        rc = open_inode(vol, &in, &f);
-    free(in.raw);
+        rc = open_inode(vol, in, &f);
+    walk_put(node);
     if (rc)
         return rc;
     if (f->f.is_dir) {
@@ -919,8 +903,14 @@ static int ext_readdir(struct fs_file *dir, struct fs_dirent *ent)
             path[dl] = '/';
             if (read_link(vol, &in, path + dl + 1, EXT_LINK_MAX) == 0) {
                 const char *target = path[dl + 1] == '/' ? path + dl + 1 : path;
-                if (walk_path(vol, target, &in))
+                struct fs_node *node;
+                if (fs_walk(vol, &ext_walk, target, &node) == 0) {
+                    in.mode = ((struct ext_node *)node)->in.mode;
+                    in.size = ((struct ext_node *)node)->in.size;
+                    walk_put(node);
+                } else {
                     in.mode = 0, in.size = 0;
+                }
             }
         }
         free(path);

@@ -829,27 +829,13 @@ static const struct fs_walk_ops fat_walk = {
 
 static int fat_open(struct fs_volume *vol, const char *path, struct fs_file **out)
 {
-    struct fs_node *node;
-    struct fat_file *ff;
-    struct fs_file *f;
     int rc;
-
     if (!vol->drive)
         return -ENODEV;
-    rc = fs_walk(vol, &fat_walk, path, &node);
-    if (rc)
-        return rc;
-    ff = (struct fat_file *)node;
-    f = calloc(1, sizeof(*f));
-    if (!f) {
-        file_free(ff);
-        return -ENOMEM;
-    }
-    f->size = ff->is_dir ? 0 : ff->limit;
-    f->is_dir = ff->is_dir;
-    f->priv = ff;
-    *out = f;
-    return 0;
+    rc = fs_walk_open(vol, &fat_walk, path, out);
+    if (!rc && !(*out)->is_dir)
+        (*out)->size = ((struct fat_file *)(*out)->priv)->limit;
+    return rc;
 }
 
 static int fat_read(struct fs_file *f, uint64_t off, void *buf, size_t len, size_t *got)

@@ -442,6 +442,25 @@ int fs_walk(struct fs_volume *vol, const struct fs_walk_ops *ops, const char *pa
     return rc;
 }
 
+int fs_walk_open(struct fs_volume *vol, const struct fs_walk_ops *ops, const char *path,
+                 struct fs_file **out)
+{
+    struct fs_node *node;
+    struct fs_file *f;
+    int rc = fs_walk(vol, ops, path, &node);
+    if (rc)
+        return rc;
+    f = calloc(1, sizeof(*f));
+    if (!f) {
+        ops->put(node);
+        return -ENOMEM;
+    }
+    f->is_dir = node->kind == FS_NODE_DIR;
+    f->priv = node;
+    *out = f;
+    return 0;
+}
+
 /* ---- blocklists: "(hd0,0)100+20" read as a file ---- */
 struct bl_file {
     struct drive *drive;

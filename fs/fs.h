@@ -182,6 +182,14 @@ struct fs_walk_ops {
 int fs_walk(struct fs_volume *vol, const struct fs_walk_ops *ops, const char *path,
             struct fs_node **out);
 
+/*
+ * fs_walk, then an open file whose priv is the final node (put by the
+ * filesystem's close) and is_dir from its kind; the caller sets the size.
+ * For filesystems whose open file is the walked node itself.
+ */
+int fs_walk_open(struct fs_volume *vol, const struct fs_walk_ops *ops, const char *path,
+                 struct fs_file **out);
+
 /* The volume's type for display: vol->type or vol->ops->name. */
 const char *fs_volume_type(const struct fs_volume *vol);
 /* Label/UUID of a volume into buf; -ENOENT when it has none. */

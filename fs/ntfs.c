@@ -1263,26 +1263,13 @@ static const struct fs_walk_ops ntfs_walk = {
 
 static int ntfs_open(struct fs_volume *vol, const char *path, struct fs_file **out)
 {
-    struct fs_node *node;
-    struct ntfs_file *nf;
-    struct fs_file *f;
     int rc;
     if (!vol->drive)
         return -ENODEV;
-    rc = fs_walk(vol, &ntfs_walk, path, &node);
-    if (rc)
-        return rc;
-    nf = (struct ntfs_file *)node;
-    f = calloc(1, sizeof(*f));
-    if (!f) {
-        file_free(nf);
-        return -ENOMEM;
-    }
-    f->size = nf->is_dir ? 0 : nf->data.size;
-    f->is_dir = nf->is_dir;
-    f->priv = nf;
-    *out = f;
-    return 0;
+    rc = fs_walk_open(vol, &ntfs_walk, path, out);
+    if (!rc && !(*out)->is_dir)
+        (*out)->size = ((struct ntfs_file *)(*out)->priv)->data.size;
+    return rc;
 }
 
 /* Is the file LZNT1-compressed (and not resident, where nothing is compressed)? */
