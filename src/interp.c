@@ -78,22 +78,21 @@ static void print_where(void)
  * wins: it is the one that stopped the command), and run_part shows it once
  * the redirection is over, if nothing tested the failure. An iftitle
  * condition only answers: what it says there is dropped, never held.
+ * kind starts the message: "Error: ", or "" for the line that says a
+ * script was interrupted.
  */
-static void say_error(const char *fmt, ...) MB_PRINTF(1, 2);
-static void say_error(const char *fmt, ...)
+static void say_v(const char *kind, const char *fmt, va_list ap) MB_PRINTF(2, 0);
+static void say_v(const char *kind, const char *fmt, va_list ap)
 {
     char line[sizeof(shell.held_error)];
     size_t n = 0, room = sizeof(line) - 1; /* one byte kept for the line end */
-    va_list ap;
     line[0] = 0;
     if (shell.where_file)
         snprintf(line, room, "%s:%d: ", shell.where_file, shell.where_line);
     n = strlen8(line);
-    snprintf(line + n, room - n, "Error: ");
+    snprintf(line + n, room - n, "%s", kind);
     n = strlen8(line);
-    va_start(ap, fmt);
     vsnprintf(line + n, room - n, fmt, ap);
-    va_end(ap);
     n = strlen8(line);
     /* a message cut short still ends its line */
     line[n] = '\n';
@@ -102,6 +101,24 @@ static void say_error(const char *fmt, ...)
         con_puts(line);
     else if (!shell.in_iftitle)
         strlcpy8(shell.held_error, line, sizeof(shell.held_error));
+}
+
+static void say_error(const char *fmt, ...) MB_PRINTF(1, 2);
+static void say_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say_v("Error: ", fmt, ap);
+    va_end(ap);
+}
+
+static void say_interrupted(const char *fmt, ...) MB_PRINTF(1, 2);
+static void say_interrupted(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    say_v("", fmt, ap);
+    va_end(ap);
 }
 
 void shell_warn(const char *fmt, ...)
@@ -824,6 +841,11 @@ static int run_part(const char *part, size_t len, bool *untested)
         rc = run_piece(&pc[i], piped, pc[i].op == OP_PIPE, &out);
         free(piped);
         piped = NULL;
+        if (shell.flow == FLOW_CANCEL && !con_discarding()) {
+            /* Ctrl-C under > nul: whoever pressed it is told it worked, errorcheck or not */
+            con_puts(shell.held_error);
+            shell.held_error[0] = 0;
+        }
         if (shell.flow != FLOW_NONE) {
             free(out); /* `goto x | echo`: the jump wins, the output goes */
             break;
@@ -1002,8 +1024,7 @@ static int run_frame(struct frame *f)
             shell.flow = FLOW_NONE;
             if (con_interrupted()) {
                 /* every loop goes through goto: the one place a person can stop it */
-                print_where();
-                con_puts("Interrupted (Ctrl-C)\n");
+                say_interrupted("Interrupted (Ctrl-C)");
                 shell.err_printed = true;
                 shell.errnum = ECANCELED;
                 shell.flow = FLOW_CANCEL;

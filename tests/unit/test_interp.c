@@ -1069,6 +1069,21 @@ TEST(ctrl_c_stops_a_loop)
     shell.flow = FLOW_NONE;
 }
 
+/*
+ * Ctrl-C in a loop run with > nul is said once the output is back, with
+ * errorcheck off too. Regression: the line went into the discard.
+ */
+TEST(ctrl_c_under_nul_is_said)
+{
+    static const int keys[] = { KEY_CTRL_C };
+    const char *out = run_script_keys("!BAT\nerrorcheck off\ncall :a > nul\necho after\n"
+                                      ":a\ngoto a\n", keys, 1);
+    ok_str(out, "test.bat:6: Interrupted (Ctrl-C)\n");
+    ok(shell.errnum == ECANCELED);
+    shell.flow = FLOW_NONE;
+    run_script("errorcheck on");
+}
+
 /* The check for Ctrl-C must not eat what was typed ahead for a later pause. */
 TEST(ctrl_c_check_keeps_type_ahead)
 {
