@@ -79,10 +79,13 @@ static void print_where(void)
  * the redirection is over, if nothing tested the failure. An iftitle
  * condition only answers: what it says there is dropped, never held.
  * kind starts the message: "Error: ", or "" for the line that says a
- * script was interrupted.
+ * script was interrupted. With past_captures the line is held under any
+ * capture (a pipe, `> file`), not only a discard: the Ctrl-C line, which
+ * must reach the screen, where run_part shows it as the cancel unwinds.
  */
-static void say_v(const char *kind, const char *fmt, va_list ap) MB_PRINTF(2, 0);
-static void say_v(const char *kind, const char *fmt, va_list ap)
+static void say_v(const char *kind, bool past_captures, const char *fmt, va_list ap)
+    MB_PRINTF(3, 0);
+static void say_v(const char *kind, bool past_captures, const char *fmt, va_list ap)
 {
     char line[sizeof(shell.held_error)];
     size_t n = 0, room = sizeof(line) - 1; /* one byte kept for the line end */
@@ -97,7 +100,7 @@ static void say_v(const char *kind, const char *fmt, va_list ap)
     /* a message cut short still ends its line */
     line[n] = '\n';
     line[n + 1] = 0;
-    if (!con_discarding())
+    if (!(past_captures ? !con_is_screen() : con_discarding()))
         con_puts(line);
     else if (!shell.in_iftitle)
         strlcpy8(shell.held_error, line, sizeof(shell.held_error));
@@ -108,7 +111,7 @@ static void say_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    say_v("Error: ", fmt, ap);
+    say_v("Error: ", false, fmt, ap);
     va_end(ap);
 }
 
@@ -117,7 +120,7 @@ static void say_interrupted(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    say_v("", fmt, ap);
+    say_v("", true, fmt, ap);
     va_end(ap);
 }
 
@@ -515,8 +518,15 @@ int shell_exec_argv(int argc, char **argv, char **rawv)
         rc = exec_batch(argc, argv);
     shell.nest--;
     if (!cmd && rc == 1) {
-        /* grub4dos prints this and carries on: errnum stays 0, the value is false */
-        say_error("unknown command '%s'", argv[0]);
+        /*
+         * grub4dos prints this and carries on: errnum stays 0, the value is
+         * false. Not a failure, so under > nul nothing is held (it would
+         * be shown for a later failure that says nothing), as with any
+         * command that returns.
+         */
+        if (!con_discarding())
+            say_error("unknown command '%s'", argv[0]);
+        shell.held_error[0] = 0;
         shell.errnum = 0;
         shell.retval = 0;
         shell.err_printed = true;
@@ -841,8 +851,8 @@ static int run_part(const char *part, size_t len, bool *untested)
         rc = run_piece(&pc[i], piped, pc[i].op == OP_PIPE, &out);
         free(piped);
         piped = NULL;
-        if (shell.flow == FLOW_CANCEL && !con_discarding()) {
-            /* Ctrl-C under > nul: whoever pressed it is told it worked, errorcheck or not */
+        if (shell.flow == FLOW_CANCEL && con_is_screen()) {
+            /* Ctrl-C under > nul or a pipe: whoever pressed it is told, errorcheck or not */
             con_puts(shell.held_error);
             shell.held_error[0] = 0;
         }

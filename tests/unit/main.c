@@ -47,6 +47,7 @@ void test_reset(void)
     host_image_path_fail = 0;
     host_image_mem_fail = 0;
     shell.retstr[0] = 0;
+    shell.held_error[0] = 0;
     strcpy(shell.root, "(bd)");
     strcpy(shell.cmd_path, SHELL_CMD_PATH);
     shell.cmd_ext[0] = 0;
