@@ -72,20 +72,17 @@ static void print_where(void)
 }
 
 /*
- * Say an error line, "FILE:LINE: Error: ...". Every error the runner says
- * goes through here so that `> nul` cannot swallow it: while output is
- * discarded the line is kept in shell.held_error instead (the last one
- * wins: it is the one that stopped the command), and run_part shows it once
- * the redirection is over, if nothing tested the failure. An iftitle
- * condition only answers: what it says there is dropped, never held.
- * kind starts the message: "Error: ", or "" for the line that says a
- * script was interrupted. With past_captures the line is held under any
- * capture (a pipe, `> file`), not only a discard: the Ctrl-C line, which
- * must reach the screen, where run_part shows it as the cancel unwinds.
+ * Say a line, "FILE:LINE: MSG". Every error the runner says goes through
+ * here so that `> nul` cannot swallow it: while output is discarded the
+ * line is kept in shell.held_error instead (the last one wins: it is the
+ * one that stopped the command), and run_part shows it once the
+ * redirection is over, if nothing tested the failure. An iftitle condition
+ * only answers: what it says there is dropped, never held. With
+ * past_captures the line is held under any capture (a pipe, `> file`), not
+ * only a discard: the Ctrl-C line, which must reach the screen, where
+ * run_part shows it as the cancel unwinds.
  */
-static void say_v(const char *kind, bool past_captures, const char *fmt, va_list ap)
-    MB_PRINTF(3, 0);
-static void say_v(const char *kind, bool past_captures, const char *fmt, va_list ap)
+static void say_line(const char *msg, bool past_captures)
 {
     char line[sizeof(shell.held_error)];
     size_t n = 0, room = sizeof(line) - 1; /* one byte kept for the line end */
@@ -93,9 +90,7 @@ static void say_v(const char *kind, bool past_captures, const char *fmt, va_list
     if (shell.where_file)
         snprintf(line, room, "%s:%d: ", shell.where_file, shell.where_line);
     n = strlen8(line);
-    snprintf(line + n, room - n, "%s", kind);
-    n = strlen8(line);
-    vsnprintf(line + n, room - n, fmt, ap);
+    snprintf(line + n, room - n, "%s", msg);
     n = strlen8(line);
     /* a message cut short still ends its line */
     line[n] = '\n';
@@ -106,22 +101,17 @@ static void say_v(const char *kind, bool past_captures, const char *fmt, va_list
         strlcpy8(shell.held_error, line, sizeof(shell.held_error));
 }
 
+/* Say "FILE:LINE: Error: ..." (see say_line). */
 static void say_error(const char *fmt, ...) MB_PRINTF(1, 2);
 static void say_error(const char *fmt, ...)
 {
+    char msg[sizeof(shell.held_error)] = "Error: ";
+    size_t n = strlen8(msg);
     va_list ap;
     va_start(ap, fmt);
-    say_v("Error: ", false, fmt, ap);
+    vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
     va_end(ap);
-}
-
-static void say_interrupted(const char *fmt, ...) MB_PRINTF(1, 2);
-static void say_interrupted(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    say_v("", true, fmt, ap);
-    va_end(ap);
+    say_line(msg, false);
 }
 
 void shell_warn(const char *fmt, ...)
@@ -1034,7 +1024,7 @@ static int run_frame(struct frame *f)
             shell.flow = FLOW_NONE;
             if (con_interrupted()) {
                 /* every loop goes through goto: the one place a person can stop it */
-                say_interrupted("Interrupted (Ctrl-C)");
+                say_line("Interrupted (Ctrl-C)", true);
                 shell.err_printed = true;
                 shell.errnum = ECANCELED;
                 shell.flow = FLOW_CANCEL;

@@ -184,7 +184,7 @@ struct shell_state {
      * the output is back on the screen). The last error line said while
      * output was discarded, with its file and line, is kept here; a success
      * clears it, and the runner shows it after the redirection when nothing
-     * tested the failure (see say_error in interp.c).
+     * tested the failure (see say_line in interp.c).
      */
     char held_error[1024];
     bool in_iftitle;         /* evaluating an iftitle condition: no output commands */
